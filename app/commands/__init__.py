@@ -1,0 +1,1 @@
+"""Command-line groups (`flask taxonomy`, `flask demo`, `flask users`). Each commits once."""

@@ -1,0 +1,6 @@
+"""flask demo ..."""
+
+import click
+from flask.cli import AppGroup
+
+cli = AppGroup("demo", help="demo commands")

@@ -1,0 +1,7 @@
+"""The front door: send each user to their own start page; health check."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from app.main import routes  # noqa: E402,F401

@@ -1,0 +1,5 @@
+"""Blueprint queues."""
+
+from flask import Blueprint
+
+bp = Blueprint("queues", __name__, url_prefix="/queues")

@@ -1,0 +1,128 @@
+"""The one way in: every channel logs a contact through `log_contact`.
+
+classify → decide (rosa.intake) → persist case, contact, customer and events in the caller's
+transaction → return the outcome. The caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from app.services.history import record_event
+from app.services.references import new_tracking_code, next_reference
+from models import Case, Contact, Customer, CustomerNameTerm, Label, User
+from rosa.intake import CleanCustomer, ContactDraft, LabelFacts, check_contact
+from rosa.levels import RosaLevel
+from rosa.routing import Decision
+from rosa.vocabulary import CaseStatus, EventKind, Resolution
+from rosa.identity import name_terms
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case: Case
+    contact: Contact
+    decision: Decision
+
+
+def label_facts(label: Label | None) -> LabelFacts | None:
+    if label is None:
+        return None
+    return LabelFacts(RosaLevel(label.rosa_level), label.mandate, label.active)
+
+
+def log_contact(
+    session: Session,
+    actor: User | None,
+    draft: ContactDraft,
+    label_id: int | None,
+    *,
+    now: datetime,
+    reference_prefix: str = "KC",
+    received_at: datetime | None = None,
+    summary: str = "",
+) -> IntakeResult:
+    """Create a case from a first contact. Raises rosa.RuleViolations on bad input."""
+    label = session.get(Label, label_id) if label_id else None
+    clean = check_contact(draft, label_facts(label))
+    assert label is not None
+    received = received_at or now
+    customer = _store_customer(session, clean.customer, now)
+    decision = clean.decision
+    forwarded = decision.forwards
+    case = Case(
+        reference=next_reference(session, reference_prefix, received.astimezone(STOCKHOLM).year),
+        tracking_code=new_tracking_code(),
+        status=CaseStatus.FORWARDED if forwarded else CaseStatus.RESOLVED,
+        resolution=Resolution.FORWARDED if forwarded else Resolution.FIRST_CONTACT,
+        label_id=label.id,
+        rosa_level=label.rosa_level,
+        urgent=label.urgent,
+        business=clean.customer.kind.value == "business",
+        channel=clean.channel,
+        department_id=label.department_id,
+        group_id=label.group_id if forwarded else None,
+        customer=customer,
+        created_by_id=actor.id if actor else None,
+        summary=(summary or clean.citizen_words)[:500],
+        created_at=received,
+        updated_at=now,
+        resolved_at=None if forwarded else now,
+    )
+    session.add(case)
+    contact = Contact(
+        case=case,
+        channel=clean.channel,
+        received_at=received,
+        agent_id=actor.id if actor else None,
+        customer=customer,
+        citizen_words=clean.citizen_words,
+        answer_given=clean.answer_given,
+    )
+    session.add(contact)
+    session.flush()
+    _record_intake_events(session, case, contact, label, decision, actor, now)
+    return IntakeResult(case, contact, decision)
+
+
+def _store_customer(session: Session, clean: CleanCustomer, now: datetime) -> Customer | None:
+    if clean.is_empty:
+        return None
+    customer = Customer(
+        kind=clean.kind,
+        name=clean.name,
+        email=clean.email,
+        phone=clean.phone,
+        phone_key=clean.phone_key,
+        address=clean.address,
+        personnummer=clean.personnummer,
+        organisationsnummer=clean.organisationsnummer,
+        created_at=now,
+    )
+    customer.name_terms = [CustomerNameTerm(term=term) for term in name_terms(clean.name)]
+    session.add(customer)
+    return customer
+
+
+def _record_intake_events(session, case, contact, label, decision, actor, now) -> None:
+    record_event(session, case, EventKind.CREATED, actor=actor, now=now, citizen_visible=True,
+                 channel=case.channel.value)
+    record_event(session, case, EventKind.CONTACT_LOGGED, actor=actor, now=now,
+                 contact_id=contact.id, channel=contact.channel.value)
+    record_event(session, case, EventKind.CLASSIFIED, actor=actor, now=now,
+                 label_id=label.id, path=list(label.path), rosa_level=label.rosa_level)
+    if decision.forwards:
+        record_event(session, case, EventKind.FORWARDED, actor=actor, now=now,
+                     citizen_visible=True, group_id=label.group_id,
+                     department_id=label.department_id, department=label.department.name,
+                     group=label.group.name, reason=decision.reason,
+                     overridden=decision.overridden)
+    else:
+        record_event(session, case, EventKind.RESOLVED_AT_FIRST_CONTACT, actor=actor, now=now,
+                     citizen_visible=True, reason=decision.reason)

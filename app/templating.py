@@ -1,0 +1,46 @@
+"""Jinja filters and globals: local time, masking, enum titles, translated domain strings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_babel import format_datetime, get_locale, gettext
+
+from app.services.references import format_tracking_code
+from rosa.identity import format_orgnr, mask_personnummer
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def title_of(value) -> str:
+    """Translated title of a domain enum member (Channel, CaseStatus, RosaLevel …)."""
+    if value is None:
+        return ""
+    return gettext(value.title)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        local_time=local_time,
+        title_of=title_of,
+        mask_pnr=mask_personnummer,
+        orgnr=format_orgnr,
+        tracking=format_tracking_code,
+        tr=lambda s: gettext(s) if s else "",
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def _globals():
+        return {
+            "current_locale": str(get_locale()),
+            "municipality": app.config["MUNICIPALITY_NAME"],
+        }

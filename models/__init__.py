@@ -1,0 +1,28 @@
+"""SQLAlchemy models. Import from here; nothing in this package renders HTML or imports `app`."""
+
+from models.base import Base, db
+from models.cases import Case, Contact, ReferenceCounter
+from models.customers import Customer, CustomerNameTerm
+from models.events import CaseEvent
+from models.organisation import Department, Group, group_members
+from models.taxonomy import CaseType, Function, Label
+from models.users import ApiToken, User
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Case",
+    "CaseEvent",
+    "CaseType",
+    "Contact",
+    "Customer",
+    "CustomerNameTerm",
+    "Department",
+    "Function",
+    "Group",
+    "Label",
+    "ReferenceCounter",
+    "User",
+    "db",
+    "group_members",
+]

@@ -1,0 +1,192 @@
+"""The rules a new contact must satisfy before it becomes a case, as plain Python.
+
+`check_contact` collects every problem and raises once, so an agent sees all missing fields at
+the same time; it returns the routing decision when the contact is acceptable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rosa.errors import RuleViolation, RuleViolations, violation
+from rosa.i18n import N_
+from rosa.identity import normalize_email, normalize_orgnr, normalize_personnummer, normalize_phone
+from rosa.levels import RosaLevel
+from rosa.routing import Decision, Outcome, decide
+from rosa.vocabulary import Channel, CustomerKind
+
+MAX_WORDS = 5000
+MAX_NAME = 200
+MAX_ADDRESS = 300
+
+
+@dataclass(frozen=True)
+class LabelFacts:
+    """What the routing rules need to know about the chosen label."""
+
+    level: RosaLevel
+    mandate: bool
+    active: bool = True
+
+
+@dataclass
+class CustomerDraft:
+    kind: str = CustomerKind.PRIVATE.value
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    personnummer: str = ""
+    organisationsnummer: str = ""
+
+
+@dataclass
+class ContactDraft:
+    channel: str
+    citizen_words: str
+    answer_given: str = ""
+    requested: str = ""  # "", "first_contact" or "forward"
+    customer: CustomerDraft = field(default_factory=CustomerDraft)
+
+
+@dataclass(frozen=True)
+class CleanCustomer:
+    kind: CustomerKind
+    name: str
+    email: str | None
+    phone: str | None
+    phone_key: str | None
+    address: str | None
+    personnummer: str | None
+    organisationsnummer: str | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (self.name, self.email, self.phone, self.address, self.personnummer,
+             self.organisationsnummer)
+        )
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.email or self.phone or self.address)
+
+
+@dataclass(frozen=True)
+class CleanContact:
+    channel: Channel
+    citizen_words: str
+    answer_given: str
+    customer: CleanCustomer
+    decision: Decision
+
+
+def check_contact(draft: ContactDraft, label: LabelFacts | None) -> CleanContact:
+    """Validate and normalise a contact; raise RuleViolations listing every problem."""
+    problems: list[RuleViolation] = []
+    channel = _parse_channel(draft.channel, problems)
+    words = draft.citizen_words.strip()
+    if not words:
+        problems.append(violation("citizen_words", N_("Write down what the citizen asked")))
+    elif len(words) > MAX_WORDS:
+        problems.append(
+            violation("citizen_words", N_("At most %(max)s characters"), max=MAX_WORDS)
+        )
+    customer = _check_customer(draft.customer, problems)
+    decision = _decide(draft, label, problems)
+    answer = draft.answer_given.strip()
+    if decision is not None and not decision.forwards and not answer:
+        problems.append(
+            violation("answer_given", N_("Write down the answer you gave the citizen"))
+        )
+    if len(answer) > MAX_WORDS:
+        problems.append(violation("answer_given", N_("At most %(max)s characters"), max=MAX_WORDS))
+    if decision is not None and decision.forwards and customer is not None:
+        if not customer.name:
+            problems.append(
+                violation("customer.name", N_("A forwarded case needs the citizen's name"))
+            )
+        if not customer.reachable:
+            problems.append(
+                violation(
+                    "customer.phone",
+                    N_("A forwarded case needs a phone number, e-mail or address for feedback"),
+                )
+            )
+    if problems:
+        raise RuleViolations(problems)
+    assert channel is not None and customer is not None and decision is not None
+    return CleanContact(channel, words, answer, customer, decision)
+
+
+def _parse_channel(value: str, problems: list[RuleViolation]) -> Channel | None:
+    try:
+        return Channel(value)
+    except ValueError:
+        problems.append(violation("channel", N_("Choose how the citizen got in touch")))
+        return None
+
+
+def _decide(
+    draft: ContactDraft, label: LabelFacts | None, problems: list[RuleViolation]
+) -> Decision | None:
+    if label is None:
+        problems.append(violation("label_id", N_("Choose a label for the contact")))
+        return None
+    if not label.active:
+        problems.append(
+            violation("label_id", N_("This label is retired; choose a current label"))
+        )
+        return None
+    requested = None
+    if draft.requested:
+        try:
+            requested = Outcome(draft.requested)
+        except ValueError:
+            problems.append(violation("resolution", N_("Choose answer now or forward")))
+            return None
+    try:
+        return decide(label.level, label.mandate, requested=requested)
+    except RuleViolations as refused:
+        problems.extend(refused.violations)
+        return None
+
+
+def _check_customer(draft: CustomerDraft, problems: list[RuleViolation]) -> CleanCustomer | None:
+    before = len(problems)
+    try:
+        kind = CustomerKind(draft.kind or CustomerKind.PRIVATE.value)
+    except ValueError:
+        problems.append(violation("customer.kind", N_("Choose private person or business")))
+        kind = CustomerKind.PRIVATE
+    name = " ".join(draft.name.split())
+    if len(name) > MAX_NAME:
+        problems.append(violation("customer.name", N_("At most %(max)s characters"), max=MAX_NAME))
+    address = " ".join(draft.address.split())
+    if len(address) > MAX_ADDRESS:
+        problems.append(
+            violation("customer.address", N_("At most %(max)s characters"), max=MAX_ADDRESS)
+        )
+    email = _clean(draft.email, normalize_email, "customer.email", problems)
+    phone_pair = _clean(draft.phone, normalize_phone, "customer.phone", problems)
+    pnr = orgnr = None
+    if kind is CustomerKind.PRIVATE:
+        pnr = _clean(draft.personnummer, normalize_personnummer, "customer.personnummer", problems)
+    else:
+        orgnr = _clean(
+            draft.organisationsnummer, normalize_orgnr, "customer.organisationsnummer", problems
+        )
+    if len(problems) > before:
+        return None
+    phone, key = phone_pair if phone_pair else (None, None)
+    return CleanCustomer(kind, name, email, phone, key, address or None, pnr, orgnr)
+
+
+def _clean(value: str, normalizer, field_name: str, problems: list[RuleViolation]):
+    if not value or not value.strip():
+        return None
+    try:
+        return normalizer(value)
+    except ValueError as error:
+        problems.append(violation(field_name, str(error)))
+        return None

@@ -1,0 +1,60 @@
+"""Where a classified contact goes: answered at first contact or forwarded to a group queue.
+
+The rule (DOMAIN.md, "ROSA levels"): levels 1–2 are always answered by the contact centre;
+levels 3–4 only where the centre holds the mandate for the label; levels 5–6 always go to the
+owning department. An agent may still choose to forward a contact the centre could answer
+(the caller needs the department after all) but may never answer one it has no mandate for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rosa.errors import RuleViolations, violation
+from rosa.i18n import N_
+from rosa.levels import RosaLevel
+
+
+class Outcome(StrEnum):
+    FIRST_CONTACT = "first_contact"
+    FORWARD = "forward"
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    reason: str  # N_-marked explanation shown to the agent
+    overridden: bool = False  # the agent chose to forward although the centre could answer
+
+    @property
+    def forwards(self) -> bool:
+        return self.outcome is Outcome.FORWARD
+
+
+def default_outcome(level: RosaLevel, mandate: bool) -> Decision:
+    """What the policy says when the agent expresses no preference."""
+    if level.department_only:
+        return Decision(Outcome.FORWARD, N_("Levels 5–6 are handled by the department"))
+    if level.needs_mandate and not mandate:
+        return Decision(
+            Outcome.FORWARD, N_("The contact centre has no mandate for this label")
+        )
+    if level.needs_mandate:
+        return Decision(
+            Outcome.FIRST_CONTACT, N_("The contact centre holds the mandate for this label")
+        )
+    return Decision(Outcome.FIRST_CONTACT, N_("Levels 1–2 are answered at first contact"))
+
+
+def decide(level: RosaLevel, mandate: bool, *, requested: Outcome | None = None) -> Decision:
+    """Apply the policy, honouring the agent's request where the policy allows it.
+
+    Raises RuleViolations when the agent asks to resolve a contact the centre may not resolve.
+    """
+    policy = default_outcome(level, mandate)
+    if requested is None or requested is policy.outcome:
+        return policy
+    if requested is Outcome.FORWARD:
+        return Decision(Outcome.FORWARD, N_("Forwarded at the agent's request"), overridden=True)
+    raise RuleViolations([violation("resolution", policy.reason)])
