@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale, gettext
 
 from app.services.references import format_tracking_code
@@ -27,6 +27,14 @@ def title_of(value) -> str:
     return gettext(value.title)
 
 
+def lang_url(code: str) -> str:
+    """The current page in another language (the start page after a form post)."""
+    if request.method != "GET" or request.endpoint is None:
+        return url_for("main.index", lang=code)
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_time=local_time,
@@ -43,4 +51,5 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "municipality": app.config["MUNICIPALITY_NAME"],
+            "lang_url": lang_url,
         }

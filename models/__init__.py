@@ -1,5 +1,6 @@
 """SQLAlchemy models. Import from here; nothing in this package renders HTML or imports `app`."""
 
+from models.audit import AuditEntry
 from models.base import Base, db
 from models.cases import Case, Contact, ReferenceCounter
 from models.customers import Customer, CustomerNameTerm
@@ -10,6 +11,7 @@ from models.users import ApiToken, User
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Base",
     "Case",
     "CaseEvent",

@@ -13,6 +13,12 @@ from models.users import enum_column
 from rosa.vocabulary import CustomerKind
 
 
+# Prefix look-ups compare byte-wise ("C" collation) on PostgreSQL, as SQLite does by default,
+# so a range scan [term, term + U+10FFFF) over the index is exactly a prefix match.
+def _key(length: int):
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class Customer(Base):
     __tablename__ = "customers"
 
@@ -21,7 +27,7 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(254), index=True)  # stored lower-cased
     phone: Mapped[str | None] = mapped_column(String(40))
-    phone_key: Mapped[str | None] = mapped_column(String(20), index=True)  # digits, 0-prefixed
+    phone_key: Mapped[str | None] = mapped_column(_key(20), index=True)  # digits, 0-prefixed
     address: Mapped[str | None] = mapped_column(String(300))
     personnummer: Mapped[str | None] = mapped_column(String(12))  # YYYYMMDDNNNN
     organisationsnummer: Mapped[str | None] = mapped_column(String(10))
@@ -45,4 +51,4 @@ class CustomerNameTerm(Base):
     customer_id: Mapped[int] = mapped_column(
         ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
     )
-    term: Mapped[str] = mapped_column(String(80), primary_key=True)
+    term: Mapped[str] = mapped_column(_key(80), primary_key=True)

@@ -44,6 +44,19 @@ def _migrate(app) -> None:
 
 
 @pytest.fixture(scope="session")
+def data_app(app):
+    """A second app instance for test code's own database access.
+
+    Requests made by the test client push their own app context only when no context of the
+    *same* app is active; keeping test data access on another instance gives every request its
+    own `g`, session and transaction, as in production.
+    """
+    from app import create_app
+
+    return create_app(_Config)
+
+
+@pytest.fixture(scope="session")
 def app():
     from app import create_app
     from app.extensions import db
@@ -70,8 +83,11 @@ def _fresh_database(request):
         yield
         return
     app = request.getfixturevalue("app")
+    data_app = request.getfixturevalue("data_app")
     from app.extensions import db, limiter
 
+    with data_app.app_context():
+        db.engine.dispose()
     with app.app_context():
         if PG_URL:
             tables = ", ".join(
@@ -87,16 +103,17 @@ def _fresh_database(request):
     if limiter.enabled:
         limiter.reset()
     yield
-    with app.app_context():
-        db.session.remove()
+    for application in (app, data_app):
+        with application.app_context():
+            db.session.remove()
 
 
 @pytest.fixture
-def session(app):
-    """The Flask-SQLAlchemy session inside an app context."""
+def session(data_app):
+    """A database session for the test's own reads and writes (not shared with requests)."""
     from app.extensions import db
 
-    with app.app_context():
+    with data_app.app_context():
         yield db.session
 
 

@@ -1,5 +1,11 @@
-"""Blueprint admin."""
+"""Administration: the taxonomy (labels and their routing facts)."""
 
 from flask import Blueprint
 
+from app.access import require_roles
+from rosa.vocabulary import Role
+
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(require_roles(Role.ADMIN))
+
+from app.admin import routes  # noqa: E402,F401

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from app.services.history import record_event
 from app.services.references import new_tracking_code, next_reference
 from models import Case, Contact, Customer, CustomerNameTerm, Label, User
+from rosa.identity import name_terms
 from rosa.intake import CleanCustomer, ContactDraft, LabelFacts, check_contact
 from rosa.levels import RosaLevel
 from rosa.routing import Decision
 from rosa.vocabulary import CaseStatus, EventKind, Resolution
-from rosa.identity import name_terms
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('phone', sa.String(length=40), nullable=True),
-    sa.Column('phone_key', sa.String(length=20), nullable=True),
+    sa.Column('phone_key', sa.String(length=20).with_variant(sa.String(length=20, collation='C'), 'postgresql'), nullable=True),
     sa.Column('address', sa.String(length=300), nullable=True),
     sa.Column('personnummer', sa.String(length=12), nullable=True),
     sa.Column('organisationsnummer', sa.String(length=10), nullable=True),
@@ -69,7 +69,7 @@ def upgrade():
 
     op.create_table('customer_name_terms',
     sa.Column('customer_id', sa.Integer(), nullable=False),
-    sa.Column('term', sa.String(length=80), nullable=False),
+    sa.Column('term', sa.String(length=80).with_variant(sa.String(length=80, collation='C'), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_customer_name_terms_customer_id_customers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('customer_id', 'term', name=op.f('pk_customer_name_terms'))
     )

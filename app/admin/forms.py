@@ -1,0 +1,32 @@
+"""The label form. Choices are filled by the view; rules are checked by the label service."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from rosa.levels import RosaLevel
+
+
+class LabelForm(FlaskForm):
+    function = StringField(_l("Function"), validators=[Length(max=120)])
+    case_type = StringField(_l("Case type"), validators=[Length(max=120)])
+    name = StringField(_l("Label"), validators=[Length(max=120)])
+    rosa_level = SelectField(_l("ROSA level"), choices=[], validators=[Optional()])
+    department_id = SelectField(_l("Owning department"), coerce=str, choices=[],
+                                validators=[Optional()])
+    group_id = SelectField(_l("Receiving group"), coerce=str, choices=[], validators=[Optional()])
+    mandate = BooleanField(_l("The contact centre holds the mandate (levels 3–4)"))
+    urgent = BooleanField(_l("Urgent"))
+    avoidable = BooleanField(_l("Avoidable demand (should never have arisen)"))
+    signal_words = TextAreaField(_l("Signal words"), validators=[Length(max=4000)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
+
+    def fill_choices(self, departments, translate) -> None:
+        self.rosa_level.choices = [
+            (str(level.value), f"{level.value} – {translate(level.title)}") for level in RosaLevel
+        ]
+        self.department_id.choices = [("", "—")] + [(str(d.id), d.name) for d in departments]
+        self.group_id.choices = [("", "—")] + [
+            (str(g.id), f"{d.name} › {g.name}") for d in departments for g in d.groups
+        ]

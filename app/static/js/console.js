@@ -1,0 +1,126 @@
+/* Agent console: label suggestions as you type (an ARIA combobox), the outcome preview for
+   the chosen label, and Ctrl+Enter to save. Everything works without this script too. */
+(function () {
+  "use strict";
+  var search = document.getElementById("label-search");
+  var list = document.getElementById("label-suggestions");
+  var select = document.getElementById("label_id");
+  var outcome = document.getElementById("label-outcome");
+  var words = document.getElementById("citizen_words");
+  var form = document.getElementById("contact-form");
+  if (!search || !list || !select) { return; }
+  var active = -1;
+  var items = [];
+  var timer = null;
+  var lastQuery = "";
+
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function showOutcome(label) {
+    clear(outcome);
+    if (!label) { return; }
+    var first = el("p");
+    first.appendChild(el("strong", null, label.path));
+    first.appendChild(document.createTextNode(" "));
+    first.appendChild(el("span", "badge level level-" + label.level, label.level_title));
+    if (label.urgent) {
+      first.appendChild(document.createTextNode(" "));
+      first.appendChild(el("span", "badge urgent", search.dataset.urgent || "!"));
+    }
+    outcome.appendChild(first);
+    outcome.appendChild(el("p", label.forwards ? "forward" : "answer", label.outcome + " — " + label.reason));
+  }
+
+  function choose(label) {
+    select.value = String(label.id);
+    showOutcome(label);
+    close();
+    search.value = label.path;
+  }
+
+  function close() {
+    list.hidden = true;
+    search.setAttribute("aria-expanded", "false");
+    search.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function render(labels) {
+    items = labels;
+    clear(list);
+    labels.forEach(function (label, i) {
+      var li = el("li", "suggestion");
+      li.id = "label-option-" + label.id;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.appendChild(el("span", "path", label.path));
+      li.appendChild(el("span", "badge level level-" + label.level, label.level_title));
+      li.appendChild(el("span", label.forwards ? "forward" : "answer", label.outcome));
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(label); });
+      list.appendChild(li);
+    });
+    list.hidden = labels.length === 0;
+    search.setAttribute("aria-expanded", labels.length ? "true" : "false");
+    active = -1;
+  }
+
+  function highlight(index) {
+    var nodes = list.querySelectorAll("li");
+    nodes.forEach(function (n) { n.setAttribute("aria-selected", "false"); });
+    if (index >= 0 && nodes[index]) {
+      nodes[index].setAttribute("aria-selected", "true");
+      search.setAttribute("aria-activedescendant", nodes[index].id);
+      nodes[index].scrollIntoView({ block: "nearest" });
+    }
+    active = index;
+  }
+
+  function suggest(query) {
+    if (query === lastQuery) { return; }
+    lastQuery = query;
+    if (query.trim().length < 2) { render([]); return; }
+    fetch(search.dataset.suggestUrl + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (labels) { if (query === lastQuery) { render(labels); } })
+      .catch(function () { render([]); });
+  }
+
+  function debounced(query) {
+    clearTimeout(timer);
+    timer = setTimeout(function () { suggest(query); }, 120);
+  }
+
+  search.addEventListener("input", function () { debounced(search.value); });
+  search.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown") { e.preventDefault(); if (items.length) { list.hidden = false; highlight(Math.min(active + 1, items.length - 1)); } }
+    else if (e.key === "ArrowUp") { e.preventDefault(); highlight(Math.max(active - 1, 0)); }
+    else if (e.key === "Enter") { if (active >= 0 && items[active]) { e.preventDefault(); choose(items[active]); } }
+    else if (e.key === "Escape") { close(); }
+  });
+  search.addEventListener("blur", function () { setTimeout(close, 150); });
+  if (words) {
+    words.addEventListener("input", function () {
+      if (!select.value && document.activeElement === words) { debounced(words.value); list.hidden = items.length === 0; }
+    });
+  }
+  select.addEventListener("change", function () {
+    if (!select.value) { showOutcome(null); return; }
+    fetch(search.dataset.infoUrl.replace(/0$/, select.value), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(showOutcome);
+  });
+  if (form) {
+    form.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.submit(); }
+    });
+  }
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+})();

@@ -1,0 +1,44 @@
+"""ROSA routing policy, without Flask or a database."""
+
+import pytest
+
+from rosa.errors import RuleViolations
+from rosa.levels import RosaLevel
+from rosa.routing import Outcome, decide
+
+
+@pytest.mark.parametrize("level", [1, 2])
+@pytest.mark.parametrize("mandate", [True, False])
+def test_levels_one_and_two_are_answered_at_first_contact(level, mandate):
+    """Information and guidance are always the contact centre's, mandate or not."""
+    assert decide(RosaLevel(level), mandate).outcome is Outcome.FIRST_CONTACT
+
+
+@pytest.mark.parametrize("level", [3, 4])
+def test_levels_three_and_four_follow_the_mandate(level):
+    """Administrative and routine work stays with the centre only where it holds the mandate."""
+    assert decide(RosaLevel(level), True).outcome is Outcome.FIRST_CONTACT
+    assert decide(RosaLevel(level), False).outcome is Outcome.FORWARD
+
+
+@pytest.mark.parametrize("level", [5, 6])
+@pytest.mark.parametrize("mandate", [True, False])
+def test_levels_five_and_six_always_go_to_the_department(level, mandate):
+    """Investigations and evaluative decisions are never performed by the centre."""
+    assert decide(RosaLevel(level), mandate).outcome is Outcome.FORWARD
+
+
+def test_agent_can_forward_but_not_resolve_against_policy():
+    """Forwarding a resolvable contact is allowed and flagged; resolving a level 5 is refused."""
+    forwarded = decide(RosaLevel.GUIDANCE, False, requested=Outcome.FORWARD)
+    assert forwarded.forwards and forwarded.overridden
+    with pytest.raises(RuleViolations) as refused:
+        decide(RosaLevel.INVESTIGATION, True, requested=Outcome.FIRST_CONTACT)
+    assert refused.value.violations[0].field == "resolution"
+
+
+@pytest.mark.parametrize("raw", ["0", "7", "x", None, "2.5"])
+def test_level_parsing_refuses_values_outside_one_to_six(raw):
+    """Only whole numbers 1–6 are ROSA levels."""
+    with pytest.raises(ValueError):
+        RosaLevel.parse(raw)
