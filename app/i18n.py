@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import gettext
 
 SESSION_KEY = "locale"
@@ -11,6 +11,8 @@ SESSION_KEY = "locale"
 def select_locale() -> str:
     """Swedish unless the user picked another supported language (kept in the session)."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang")
     if chosen in supported:
         session[SESSION_KEY] = chosen

@@ -150,10 +150,11 @@ def csrf_token(html: str) -> str:
 
 
 @pytest.fixture
-def login_as(client):
-    """Log the test client in as a user created by the factories (password is shared)."""
+def login_as(app):
+    """A new test client logged in as `user` (created by the factories; shared password)."""
 
     def _login(user):
+        client = app.test_client()
         page = client.get("/auth/login")
         response = client.post(
             "/auth/login",
