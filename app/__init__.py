@@ -58,12 +58,14 @@ def _migrations_dir():
 
 def _register_request_hooks(app: Flask) -> None:
     """Requests that may write take SQLite's write lock up front (see models.base)."""
+    from app.transactions import reads_first
     from models.base import reset_write_transactions, set_write_transactions
 
     @app.before_request
     def _begin_writes_immediately():
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            g._write_token = set_write_transactions(True)
+        view = app.view_functions.get(request.endpoint or "")
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        g._write_token = set_write_transactions(writes and not reads_first(view))
 
     @app.teardown_request
     def _end_write_mode(_exc):

@@ -34,7 +34,9 @@ class Base(DeclarativeBase):
 
 
 # Models subclass `Base` directly; Flask-SQLAlchemy only manages engine and session for it.
-db = SQLAlchemy(metadata=Base.metadata)
+# Objects stay readable after commit (a request ends right after its commit anyway), so that
+# ending a read snapshot before a write transaction does not force reloading them.
+db = SQLAlchemy(metadata=Base.metadata, session_options={"expire_on_commit": False})
 
 _begin_immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
 
@@ -47,6 +49,20 @@ def write_transactions() -> Iterator[None]:
         yield
     finally:
         _begin_immediate.reset(token)
+
+
+def begin_writing(session) -> None:
+    """End the current read snapshot; the session's next transaction takes the write lock.
+
+    Validation and look-ups run first in an ordinary read transaction, so that the write lock
+    is held only for the few INSERTs of the write itself. (Upgrading a WAL read transaction to
+    a write fails at once when another connection committed meanwhile, hence the fresh BEGIN.)
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_writing() with pending changes: they belong in the write phase")
+    if session.in_transaction():
+        session.commit()
+    _begin_immediate.set(True)
 
 
 def set_write_transactions(on: bool):

@@ -56,6 +56,8 @@ def phone_key(value: str) -> str:
 def normalize_phone(value: str) -> tuple[str, str]:
     """Return (as typed but tidied, look-up key) or raise ValueError."""
     tidy = " ".join(value.split())
+    if len(tidy) > 40:
+        raise ValueError(N_("A phone number may have at most 40 characters"))
     if re.search(r"[^\d\s+\-()]", tidy):
         raise ValueError(N_("A phone number may contain only digits, spaces, +, - and brackets"))
     key = phone_key(tidy)

@@ -114,6 +114,9 @@ def session(data_app):
     from app.extensions import db
 
     with data_app.app_context():
+        # The app keeps objects loaded after commit; test code wants to re-read what requests
+        # committed, so its own session expires them (and `rollback()` ends its snapshot).
+        db.session().expire_on_commit = True
         yield db.session
 
 
@@ -165,3 +168,18 @@ def login_as(app):
         return client
 
     return _login
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP by a threaded server, for browsers and concurrency."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

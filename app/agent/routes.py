@@ -17,10 +17,11 @@ from app.agent.forms import contact_draft, empty_values, field_name, form_values
 from app.extensions import db
 from app.services.classification import reclassify_case
 from app.services.history import case_history
-from app.services.intake import log_contact
+from app.services.intake import load_label, prepare_contact, store_contact
 from app.services.lookup import find_cases
 from app.services.references import normalize_reference
 from app.services.taxonomy import grouped_choices, label_catalogue
+from app.transactions import read_then_write, start_writing
 from models import Case, Contact
 from rosa.errors import RuleViolations
 from rosa.vocabulary import Channel, CustomerKind
@@ -57,15 +58,20 @@ def console():
 
 
 @bp.post("/contacts")
+@read_then_write
 def create_contact():
     draft, label_id = contact_draft(request.form)
     now = datetime.now(UTC)
+    agent = current_user._get_current_object()
+    label = load_label(db.session, label_id)
     try:
-        result = log_contact(db.session, current_user, draft, label_id, now=now,
-                             reference_prefix=current_app.config["CASE_REFERENCE_PREFIX"])
+        prepared = prepare_contact(db.session, draft, label.id if label else None)
     except RuleViolations as refused:
         db.session.rollback()
         return _render_console(form_values(request.form), _errors_by_field(refused), 422)
+    start_writing()
+    result = store_contact(db.session, agent, prepared, now=now,
+                           reference_prefix=current_app.config["CASE_REFERENCE_PREFIX"])
     db.session.commit()
     if result.decision.forwards:
         flash(_("Case %(ref)s forwarded to %(group)s.", ref=result.case.reference,

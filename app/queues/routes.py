@@ -9,9 +9,9 @@ from sqlalchemy.orm import joinedload
 
 from app.access import visible_cases
 from app.extensions import db
+from app.queues import bp
 from app.services.history import case_history
 from app.services.references import normalize_reference
-from app.queues import bp
 from models import Case, Label
 from rosa.vocabulary import CaseStatus
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from app.services.history import record_event
 from app.services.references import new_tracking_code, next_reference
-from models import Case, Contact, Customer, CustomerNameTerm, Label, User
+from models import Case, CaseType, Contact, Customer, CustomerNameTerm, Label, User
 from rosa.identity import name_terms
-from rosa.intake import CleanCustomer, ContactDraft, LabelFacts, check_contact
+from rosa.intake import CleanContact, CleanCustomer, ContactDraft, LabelFacts, check_contact
 from rosa.levels import RosaLevel
 from rosa.routing import Decision
 from rosa.vocabulary import CaseStatus, EventKind, Resolution
@@ -25,10 +26,30 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True)
+class PreparedContact:
+    """A validated, routed contact and its label, ready to be stored."""
+
+    clean: CleanContact
+    label: Label
+
+
+@dataclass(frozen=True)
 class IntakeResult:
     case: Case
     contact: Contact
     decision: Decision
+
+
+def load_label(session: Session, label_id: int | None) -> Label | None:
+    """The label with its path, department and group in one query (the intake needs them all).
+
+    Keep the returned object referenced: the session's identity map holds it only weakly.
+    """
+    if not label_id:
+        return None
+    return session.scalar(select(Label).where(Label.id == label_id).options(
+        joinedload(Label.case_type).joinedload(CaseType.function),
+        joinedload(Label.department), joinedload(Label.group)))
 
 
 def label_facts(label: Label | None) -> LabelFacts | None:
@@ -49,15 +70,43 @@ def log_contact(
     summary: str = "",
 ) -> IntakeResult:
     """Create a case from a first contact. Raises rosa.RuleViolations on bad input."""
+    prepared = prepare_contact(session, draft, label_id)
+    return store_contact(session, actor, prepared, now=now, reference_prefix=reference_prefix,
+                         received_at=received_at, summary=summary)
+
+
+def prepare_contact(session: Session, draft: ContactDraft, label_id: int | None
+                    ) -> PreparedContact:
+    """Validate and route without writing, so a web request can do it before taking the lock.
+
+    The label is looked up in the session's identity map first; callers that preload it with
+    its department and group spare the queries.
+    """
     label = session.get(Label, label_id) if label_id else None
     clean = check_contact(draft, label_facts(label))
     assert label is not None
+    return PreparedContact(clean, label)
+
+
+def store_contact(
+    session: Session,
+    actor: User | None,
+    prepared: PreparedContact,
+    *,
+    now: datetime,
+    reference_prefix: str = "KC",
+    received_at: datetime | None = None,
+    summary: str = "",
+) -> IntakeResult:
+    """Persist a prepared contact as case, contact, customer and history events."""
+    clean, label = prepared.clean, prepared.label
     received = received_at or now
-    customer = _store_customer(session, clean.customer, now)
     decision = clean.decision
     forwarded = decision.forwards
+    reference = next_reference(session, reference_prefix, received.astimezone(STOCKHOLM).year)
+    customer = _store_customer(session, clean.customer, now)
     case = Case(
-        reference=next_reference(session, reference_prefix, received.astimezone(STOCKHOLM).year),
+        reference=reference,
         tracking_code=new_tracking_code(),
         status=CaseStatus.FORWARDED if forwarded else CaseStatus.RESOLVED,
         resolution=Resolution.FORWARDED if forwarded else Resolution.FIRST_CONTACT,

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -104,9 +104,20 @@ def user_for_token(
     token = session.scalar(select(ApiToken).where(ApiToken.token_digest == _digest(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active_account:
         return None
-    if touch and (token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5)):
-        token.last_used_at = now
+    if touch:
+        touch_token(session, secret, now=now)
     return token.user
+
+
+def touch_token(session: Session, secret: str, *, now: datetime) -> None:
+    """Record that a token was used (at most every five minutes), as one UPDATE statement."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_digest == _digest(secret),
+               or_(ApiToken.last_used_at.is_(None),
+                   ApiToken.last_used_at < now - timedelta(minutes=5)))
+        .values(last_used_at=now)
+    )
 
 
 def _digest(secret: str) -> str:
