@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
-from app.services.history import record_event
+from app.services.history import record_events
 from app.services.references import new_tracking_code, next_reference
 from models import Case, CaseType, Contact, Customer, CustomerNameTerm, Label, User
 from rosa.identity import name_terms
@@ -23,6 +23,10 @@ from rosa.routing import Decision
 from rosa.vocabulary import CaseStatus, EventKind, Resolution
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# Built once: constructing and cache-keying statements per contact costs more than running them.
+_inserts = {model: insert(model.__table__).returning(model.__table__.c.id)
+            for model in (Case, Contact, Customer)}
+_INSERT_TERMS = insert(CustomerNameTerm.__table__)
 
 
 @dataclass(frozen=True)
@@ -98,14 +102,20 @@ def store_contact(
     received_at: datetime | None = None,
     summary: str = "",
 ) -> IntakeResult:
-    """Persist a prepared contact as case, contact, customer and history events."""
+    """Persist a prepared contact as case, contact, customer and history events.
+
+    This runs while SQLite's write lock is held, on every contact of every channel, so it
+    writes with plain INSERT statements (events in one multi-row statement) instead of the ORM
+    unit of work, and then attaches the rows to the session as already-persistent objects.
+    """
     clean, label = prepared.clean, prepared.label
     received = received_at or now
     decision = clean.decision
     forwarded = decision.forwards
+    actor_id = actor.id if actor else None
     reference = next_reference(session, reference_prefix, received.astimezone(STOCKHOLM).year)
     customer = _store_customer(session, clean.customer, now)
-    case = Case(
+    case = _insert(session, Case, dict(
         reference=reference,
         tracking_code=new_tracking_code(),
         status=CaseStatus.FORWARDED if forwarded else CaseStatus.RESOLVED,
@@ -117,33 +127,41 @@ def store_contact(
         channel=clean.channel,
         department_id=label.department_id,
         group_id=label.group_id if forwarded else None,
-        customer=customer,
-        created_by_id=actor.id if actor else None,
+        customer_id=customer.id if customer else None,
+        created_by_id=actor_id,
         summary=(summary or clean.citizen_words)[:500],
         created_at=received,
         updated_at=now,
         resolved_at=None if forwarded else now,
-    )
-    session.add(case)
-    contact = Contact(
-        case=case,
+        version=1,
+    ))
+    contact = _insert(session, Contact, dict(
+        case_id=case.id,
         channel=clean.channel,
         received_at=received,
-        agent_id=actor.id if actor else None,
-        customer=customer,
+        agent_id=actor_id,
+        customer_id=customer.id if customer else None,
         citizen_words=clean.citizen_words,
         answer_given=clean.answer_given,
-    )
-    session.add(contact)
-    session.flush()
-    _record_intake_events(session, case, contact, label, decision, actor, now)
+    ))
+    record_events(session, case, _intake_events(case, contact, label, decision), actor=actor,
+                  now=now)
     return IntakeResult(case, contact, decision)
+
+
+def _insert(session: Session, model, values: dict):
+    """INSERT one row and return it as a persistent object, without a SELECT or a flush."""
+    values["id"] = session.connection().execute(_inserts[model], values).scalar_one()
+    obj = model(**values)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
 
 
 def _store_customer(session: Session, clean: CleanCustomer, now: datetime) -> Customer | None:
     if clean.is_empty:
         return None
-    customer = Customer(
+    customer = _insert(session, Customer, dict(
         kind=clean.kind,
         name=clean.name,
         email=clean.email,
@@ -153,25 +171,27 @@ def _store_customer(session: Session, clean: CleanCustomer, now: datetime) -> Cu
         personnummer=clean.personnummer,
         organisationsnummer=clean.organisationsnummer,
         created_at=now,
-    )
-    customer.name_terms = [CustomerNameTerm(term=term) for term in name_terms(clean.name)]
-    session.add(customer)
+    ))
+    terms = [{"customer_id": customer.id, "term": term} for term in name_terms(clean.name)]
+    if terms:
+        session.connection().execute(_INSERT_TERMS, terms)
     return customer
 
 
-def _record_intake_events(session, case, contact, label, decision, actor, now) -> None:
-    record_event(session, case, EventKind.CREATED, actor=actor, now=now, citizen_visible=True,
-                 channel=case.channel.value)
-    record_event(session, case, EventKind.CONTACT_LOGGED, actor=actor, now=now,
-                 contact_id=contact.id, channel=contact.channel.value)
-    record_event(session, case, EventKind.CLASSIFIED, actor=actor, now=now,
-                 label_id=label.id, path=list(label.path), rosa_level=label.rosa_level)
+def _intake_events(case, contact, label, decision) -> list[tuple[EventKind, bool, dict]]:
+    """(kind, citizen-visible, data) of the events every new case starts with."""
+    events = [
+        (EventKind.CREATED, True, {"channel": case.channel.value}),
+        (EventKind.CONTACT_LOGGED, False,
+         {"contact_id": contact.id, "channel": contact.channel.value}),
+        (EventKind.CLASSIFIED, False,
+         {"label_id": label.id, "path": list(label.path), "rosa_level": label.rosa_level}),
+    ]
     if decision.forwards:
-        record_event(session, case, EventKind.FORWARDED, actor=actor, now=now,
-                     citizen_visible=True, group_id=label.group_id,
-                     department_id=label.department_id, department=label.department.name,
-                     group=label.group.name, reason=decision.reason,
-                     overridden=decision.overridden)
+        events.append((EventKind.FORWARDED, True, {
+            "group_id": label.group_id, "department_id": label.department_id,
+            "department": label.department.name, "group": label.group.name,
+            "reason": decision.reason, "overridden": decision.overridden}))
     else:
-        record_event(session, case, EventKind.RESOLVED_AT_FIRST_CONTACT, actor=actor, now=now,
-                     citizen_visible=True, reason=decision.reason)
+        events.append((EventKind.RESOLVED_AT_FIRST_CONTACT, True, {"reason": decision.reason}))
+    return events

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,12 +17,7 @@ TRACKING_LENGTH = 12
 
 def next_reference(session: Session, prefix: str, year: int) -> str:
     """Issue the next number of the year under the counter row's write lock."""
-    number = session.execute(
-        update(ReferenceCounter)
-        .where(ReferenceCounter.year == year)
-        .values(last_value=ReferenceCounter.last_value + 1)
-        .returning(ReferenceCounter.last_value)
-    ).scalar()
+    number = session.connection().execute(_INCREMENT, {"counter_year": year}).scalar()
     if number is None:
         number = _start_year(session, year)
     return format_reference(prefix, year, number)
@@ -31,15 +26,15 @@ def next_reference(session: Session, prefix: str, year: int) -> str:
 def _start_year(session: Session, year: int) -> int:
     try:
         with session.begin_nested():
-            session.execute(insert(ReferenceCounter).values(year=year, last_value=1))
+            session.execute(insert(ReferenceCounter.__table__).values(year=year, last_value=1))
         return 1
     except IntegrityError:  # another transaction started the year first
-        return session.execute(
-            update(ReferenceCounter)
-            .where(ReferenceCounter.year == year)
-            .values(last_value=ReferenceCounter.last_value + 1)
-            .returning(ReferenceCounter.last_value)
-        ).scalar_one()
+        return session.connection().execute(_INCREMENT, {"counter_year": year}).scalar_one()
+
+
+_counters = ReferenceCounter.__table__  # plain Core: no ORM bookkeeping under the write lock
+_INCREMENT = (update(_counters).where(_counters.c.year == bindparam("counter_year"))
+              .values(last_value=_counters.c.last_value + 1).returning(_counters.c.last_value))
 
 
 def format_reference(prefix: str, year: int, number: int) -> str:

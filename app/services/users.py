@@ -6,11 +6,12 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ApiToken, Department, Group, User
+from models.types import UTCDateTime
 from rosa.errors import RuleViolations, violation
 from rosa.i18n import N_
 from rosa.vocabulary import Role
@@ -101,7 +102,8 @@ def user_for_token(
     since a write inside a read request would contend for SQLite's write lock."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_digest == _digest(secret)))
+    token = session.scalar(select(ApiToken).where(ApiToken.token_digest == _digest(secret))
+                           .options(joinedload(ApiToken.user)))
     if token is None or token.revoked_at is not None or not token.user.is_active_account:
         return None
     if touch:
@@ -111,13 +113,18 @@ def user_for_token(
 
 def touch_token(session: Session, secret: str, *, now: datetime) -> None:
     """Record that a token was used (at most every five minutes), as one UPDATE statement."""
-    session.execute(
-        update(ApiToken)
-        .where(ApiToken.token_digest == _digest(secret),
-               or_(ApiToken.last_used_at.is_(None),
-                   ApiToken.last_used_at < now - timedelta(minutes=5)))
-        .values(last_used_at=now)
-    )
+    session.connection().execute(_TOUCH, {"digest": _digest(secret), "used_at": now,
+                                         "stale_before": now - timedelta(minutes=5)})
+
+
+_tokens = ApiToken.__table__
+_TOUCH = (
+    update(_tokens)
+    .where(_tokens.c.token_digest == bindparam("digest"),
+           or_(_tokens.c.last_used_at.is_(None),
+               _tokens.c.last_used_at < bindparam("stale_before", type_=UTCDateTime())))
+    .values(last_used_at=bindparam("used_at"))
+)
 
 
 def _digest(secret: str) -> str:

@@ -255,7 +255,7 @@ def test_logging_a_contact_takes_few_queries(app, client, auth, session, world):
         response = client.post("/api/v1/contacts", json=body, headers=headers)
     assert response.status_code == 201
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) <= 3, selects  # token, its user, the label with its path and units
+    assert len(selects) <= 2, selects  # the token with its user, the label with path and units
     assert len(statements) <= 16, statements  # BEGIN, SELECTs, BEGIN, writes; nothing more
     first_write = next(i for i, s in enumerate(statements) if s.lstrip().upper().startswith(
         ("UPDATE", "INSERT")))
@@ -441,7 +441,7 @@ def test_taxonomy_is_one_query(app, client, auth, world):
     with _counting_queries(app) as statements:
         assert client.get("/api/v1/taxonomy", headers=headers).status_code == 200
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 3, selects  # token, its user, the labels with everything
+    assert len(selects) == 2, selects  # the token with its user, the labels with everything
 
 
 # --- language and errors ----------------------------------------------------------------------
