@@ -1,0 +1,73 @@
+# Developer entry points. Needs only python3 (with venv and pip) and GNU make.
+#
+#   make run            install, migrate, load demo data, serve on http://127.0.0.1:5000
+#   make test           install, compile translations, run the test suite (PYTEST_ARGS=... extra)
+#   make lint           ruff check
+#   make translations   extract strings and update the .po catalogues
+#   make bench          load benchmarks (bench/README.md); never part of CI
+#
+# The virtualenv lives in .venv; dependencies are (re)installed only when pyproject.toml is
+# newer than the stamp file .venv/.installed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TRANSLATIONS := app/translations
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+export FLASK_APP := wsgi
+
+.PHONY: help install run test lint translations compile-translations bench
+
+help:
+	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+# Compiled catalogues (.mo) are not committed; compile whatever .po files exist.
+compile-translations: $(STAMP)
+	@if [ -d $(TRANSLATIONS) ] && find $(TRANSLATIONS) -name '*.po' | grep -q .; then \
+		$(BIN)/pybabel -q compile -d $(TRANSLATIONS); \
+	else \
+		echo "no translation catalogues in $(TRANSLATIONS) yet; skipping compile"; \
+	fi
+
+run: compile-translations
+	APP_ENV=development $(BIN)/flask db upgrade
+	APP_ENV=development $(BIN)/flask demo load
+	APP_ENV=development $(BIN)/flask demo users
+	APP_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: compile-translations
+	$(BIN)/pytest tests $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+translations: $(STAMP)
+	mkdir -p $(TRANSLATIONS)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o $(TRANSLATIONS)/messages.pot .
+	@for lang in sv en; do \
+		if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+		else \
+			$(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+		fi; \
+	done
+
+bench: compile-translations
+	$(BIN)/python bench/run.py
