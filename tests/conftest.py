@@ -19,8 +19,8 @@ from tests import factories
 _TMP = Path(tempfile.mkdtemp(prefix="envagin-tests-"))
 os.environ.setdefault("INSTANCE_PATH", str(_TMP / "instance"))
 
-from config import TestConfig  # noqa: E402
 from app.services import users as _users  # noqa: E402
+from config import TestConfig  # noqa: E402
 
 _users.PASSWORD_METHOD = "pbkdf2:sha256:1000"  # fast hashes in tests; production keeps scrypt
 
@@ -52,8 +52,12 @@ def data_app(app):
     own `g`, session and transaction, as in production.
     """
     from app import create_app
+    from app.extensions import db
 
-    return create_app(_Config)
+    application = create_app(_Config)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +77,8 @@ def app():
             db.engine.dispose()
         shutil.copyfile(SQLITE_FILE, TEMPLATE_FILE)
     yield application
+    with application.app_context():
+        db.engine.dispose()
     shutil.rmtree(_TMP, ignore_errors=True)
 
 

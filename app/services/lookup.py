@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, intersect, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.access import visible_cases
@@ -50,17 +50,24 @@ def find_cases(session: Session, user: User, text: str) -> tuple[str, list[Case]
         terms = [t for t in name_terms(text) if len(t) >= 2][:4]
         if not terms:
             return kind, []
-        ids = None
-        for term in terms:
-            part = select(CustomerNameTerm.customer_id).where(
-                CustomerNameTerm.term >= term, CustomerNameTerm.term < term + _TOP)
-            ids = part if ids is None else ids.intersect(part)
+        parts = [select(CustomerNameTerm.customer_id).where(
+            CustomerNameTerm.term >= term, CustomerNameTerm.term < term + _TOP)
+            for term in terms]
+        ids = parts[0] if len(parts) == 1 else intersect(*parts)
         query = _by_customer(query, ids)
-    query = query.options(
+    # Pick the newest ids first (narrow, index-only), then load just those rows with their
+    # relations: joining customers and labels for every match made common surnames slow.
+    newest = [row[0] for row in session.execute(
+        query.with_only_columns(Case.id).order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(MAX_RESULTS))]
+    if not newest:
+        return kind, []
+    cases = session.scalars(select(Case).where(Case.id.in_(newest)).options(
         joinedload(Case.customer), joinedload(Case.label).joinedload(Label.case_type),
         joinedload(Case.group),
-    ).order_by(Case.created_at.desc(), Case.id.desc()).limit(MAX_RESULTS)
-    return kind, list(session.scalars(query).unique())
+    )).unique()
+    by_id = {case.id: case for case in cases}
+    return kind, [by_id[case_id] for case_id in newest]
 
 
 def _by_customer(query: Select, customer_ids) -> Select:
