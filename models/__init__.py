@@ -5,6 +5,8 @@ from models.base import Base, db
 from models.cases import Case, Contact, ReferenceCounter
 from models.customers import Customer, CustomerNameTerm
 from models.events import CaseEvent
+from models.guides import GuideField
+from models.notifications import Notification, OutgoingMail
 from models.organisation import Department, Group, group_members
 from models.taxonomy import CaseType, Function, Label
 from models.users import ApiToken, User
@@ -22,7 +24,10 @@ __all__ = [
     "Department",
     "Function",
     "Group",
+    "GuideField",
     "Label",
+    "Notification",
+    "OutgoingMail",
     "ReferenceCounter",
     "User",
     "db",

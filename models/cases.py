@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from models.base import Base
@@ -23,6 +24,8 @@ class Case(Base):
         Index("ix_cases_group_status", "group_id", "status"),
         Index("ix_cases_customer_created", "customer_id", "created_at"),
         Index("ix_cases_created_at", "created_at"),
+        Index("ix_cases_queue", "group_id", "status", "urgent", "created_at"),
+        Index("ix_cases_claimed_by", "claimed_by_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,13 +46,22 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
+    # What the case type's guide asked for, by field key (see models.guides).
+    guide_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None]
+    # First citizen-visible message or resolution: the feedback deadline is met then.
+    feedback_given_at: Mapped[datetime | None]
+    # Times a handler sent the case on to another group: counted as mis-routed.
+    reroute_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 
     label: Mapped[Label] = relationship()
     department: Mapped[Department] = relationship()
     group: Mapped[Group | None] = relationship()
     customer: Mapped[Customer | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="case", order_by="Contact.received_at"
     )

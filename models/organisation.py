@@ -28,6 +28,10 @@ class Department(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     is_contact_centre: Mapped[bool] = mapped_column(default=False)
+    # Some departments need the full personnummer, others only the birth date (data
+    # minimisation); guide fields of kind personnummer follow the owning department.
+    personnummer_birth_date_only: Mapped[bool] = mapped_column(default=False)
+    email: Mapped[str | None] = mapped_column(String(254))
 
     groups: Mapped[list[Group]] = relationship(
         back_populates="department", order_by="Group.name"

@@ -34,6 +34,7 @@ class CaseStatus(StrEnum):
     FORWARDED = "forwarded"
     IN_PROGRESS = "in_progress"
     WAITING = "waiting"
+    RETURNED = "returned"
     RESOLVED = "resolved"
     CLOSED = "closed"
 
@@ -43,7 +44,11 @@ class CaseStatus(StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self in (CaseStatus.FORWARDED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING)
+        return self in OPEN_STATUSES
+
+
+OPEN_STATUSES = frozenset({CaseStatus.FORWARDED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING,
+                           CaseStatus.RETURNED})
 
 
 class Resolution(StrEnum):
@@ -67,6 +72,14 @@ class EventKind(StrEnum):
     REROUTED = "rerouted"
     NOTE = "note"
     STATUS_CHANGED = "status_changed"
+    CLAIMED = "claimed"
+    RELEASED = "released"
+    ASSIGNED = "assigned"
+    MESSAGE = "message"
+    RETURNED = "returned_for_completion"
+    COMPLETED = "completed"
+    REOPENED = "reopened"
+    DETAILS_EDITED = "details_edited"
 
     @property
     def title(self) -> str:
@@ -97,6 +110,7 @@ _STATUS_TITLES = {
     CaseStatus.FORWARDED: N_("Forwarded"),
     CaseStatus.IN_PROGRESS: N_("In progress"),
     CaseStatus.WAITING: N_("Waiting for the citizen"),
+    CaseStatus.RETURNED: N_("Returned for completion"),
     CaseStatus.RESOLVED: N_("Resolved"),
     CaseStatus.CLOSED: N_("Closed"),
 }
@@ -110,6 +124,14 @@ _EVENT_TITLES = {
     EventKind.REROUTED: N_("Re-routed"),
     EventKind.NOTE: N_("Note"),
     EventKind.STATUS_CHANGED: N_("Status changed"),
+    EventKind.CLAIMED: N_("Claimed"),
+    EventKind.RELEASED: N_("Released to the group"),
+    EventKind.ASSIGNED: N_("Assigned"),
+    EventKind.MESSAGE: N_("Message to the citizen"),
+    EventKind.RETURNED: N_("Returned to the contact centre for completion"),
+    EventKind.COMPLETED: N_("Completed by the contact centre"),
+    EventKind.REOPENED: N_("Reopened"),
+    EventKind.DETAILS_EDITED: N_("Case details edited"),
 }
 _ROLE_TITLES = {
     Role.AGENT: N_("Agent"),
