@@ -1,4 +1,23 @@
-"""Business calendar and feedback-deadline arithmetic (plain Python, no Flask).
+"""Business calendar and feedback-deadline arithmetic (plain Python, no Flask, no database).
 
-The deadline rules arrive with the feedback-deadline issue; this package is the agreed home.
+`feedback_deadline` is the rule; `BusinessCalendar` says when the contact centre is open.
 """
+
+from sla.calendar import DEFAULT_CALENDAR, BusinessCalendar
+from sla.config import CalendarConfigError
+from sla.deadlines import (
+    DeadlineState,
+    deadline_state,
+    elapsed_working_time,
+    feedback_deadline,
+)
+
+__all__ = [
+    "DEFAULT_CALENDAR",
+    "BusinessCalendar",
+    "CalendarConfigError",
+    "DeadlineState",
+    "deadline_state",
+    "elapsed_working_time",
+    "feedback_deadline",
+]
