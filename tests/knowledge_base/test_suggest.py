@@ -1,0 +1,73 @@
+"""Label suggestion from a citizen's own words."""
+
+import pytest
+
+from knowledge_base import LabelSuggester, LabelText
+from tests.knowledge_base import samples
+from tests.knowledge_base.samples import LABELS
+
+SUGGESTER = LabelSuggester(LABELS)
+
+# The taxonomy of tests/rosa/test_signals.py, to compare with rosa.signals.
+ROSA = LabelSuggester([
+    LabelText(1, ("Avfall", "Sophämtning", "Utebliven"), ("tunnan inte tömd", "soporna")),
+    LabelText(2, ("Avfall", "Sortergård", "Öppettider"), ("soptipp", "återvinningscentral")),
+    LabelText(3, ("Gata/Park", "Snöröjning", "Felanmälan"), ("snön", "plogning")),
+    LabelText(4, ("Gata/Park", "Oljeläckage", "Felanmälan"), ("olja", "läckage")),
+    LabelText(5, ("Avfall", "Sophämtning", "Gammal"), ("tunnan",), active=False),
+])
+
+
+def _first(text: str) -> int:
+    return SUGGESTER.suggest(text)[0].label_id
+
+
+def test_does_what_rosa_signals_does():
+    """The cases rosa.signals passes: own words, "soptippen", a compound part, retired
+    labels only on request, nothing for an empty text."""
+    assert ROSA.suggest("tunnan har inte tömts")[0].label_id == 1
+    assert ROSA.suggest("när öppnar soptippen")[0].label_id == 2
+    assert 4 in [s.label_id for s in ROSA.suggest("läcka")]
+    assert 5 not in [s.label_id for s in ROSA.suggest("tunnan")]
+    assert 5 in [s.label_id for s in ROSA.suggest("tunnan", include_retired=True)]
+    assert ROSA.suggest("  ") == []
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("min soptunna har inte tömts", samples.WASTE_MISSED),  # compound part + "inte"
+    ("dagisplats", samples.PRESCHOOL_QUEUE),  # compound + thesaurus (dagis → förskola)
+    ("bygglovsansökan", samples.BUILDING_PERMIT),  # compound with linking s
+    ("bygglv", samples.BUILDING_PERMIT),  # typo
+    ("När öppnar soptippen?", samples.RECYCLING_HOURS),  # thesaurus, one-way
+    ("när plogas vår gata", samples.SNOW_INFO),
+    ("det har inte plogats på hela veckan", samples.SNOW_FAULT),  # negation decides
+    ("gatlampan utanför huset är släckt", samples.STREET_LIGHT),  # gatlampa → gatubelysning
+    ("hur länge får man stå på p-platsen", samples.PARKING_RULES),
+    ("vatten sprutar upp ur gatan", samples.WATER_LEAK),
+    ("pappa behöver hemhjälp", samples.HOME_CARE),  # hemhjälp → hemtjänst
+    ("kan jag få socialbidrag", samples.FINANCIAL_AID),  # → ekonomiskt bistånd
+    ("locket på tunnan har gått sönder", samples.WASTE_BIN),
+])
+def test_citizens_words_find_the_right_label(text, label):
+    """Realistic phrasings, inflected, compounded, misspelt or in citizens' words."""
+    assert _first(text) == label
+
+
+def test_suggestions_are_ranked_and_limited():
+    """Best first, at most `limit`, each with the terms that matched."""
+    suggestions = SUGGESTER.suggest("soporna har inte tömts", limit=3)
+    assert 1 <= len(suggestions) <= 3
+    assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
+    assert suggestions[0].label_id == samples.WASTE_MISSED
+    assert "sop" in suggestions[0].matched_terms
+
+
+def test_path_may_be_given_as_text_or_levels():
+    """"Avfall › Sophämtning › Utebliven" and the tuple of levels are the same label."""
+    assert LabelText(1, "Avfall › Sophämtning › Utebliven").levels == (
+        "Avfall", "Sophämtning", "Utebliven")
+
+
+def test_unrelated_text_suggests_nothing():
+    """No shared word, no guess: the agent picks the label."""
+    assert SUGGESTER.suggest("xyzzy qwerty") == []
