@@ -58,9 +58,29 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
 
+    # Feedback deadlines (sla/): a YAML file with the municipality's opening hours, closed and
+    # shortened days (format: README, "Feedback deadlines"); the admin page's settings win.
+    SLA_CALENDAR_FILE = os.environ.get("SLA_CALENDAR_FILE", "")
+    SLA_DUE_SOON_HOURS = float(os.environ.get("SLA_DUE_SOON_HOURS", "4"))
+    SLA_SWEEP_SECONDS = int(os.environ.get("SLA_SWEEP_SECONDS", "60"))
+
     CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "KC")
     MUNICIPALITY_NAME = os.environ.get("MUNICIPALITY_NAME", "Exempelkommun")
     DEMO_USERS_ALLOWED = False
+
+    # --- Mail -----------------------------------------------------------------------------
+    # E-mail is written to the outbox (models.notifications.OutgoingMail) in the transaction
+    # that causes it and sent after commit, or later by `flask mail send`. MAIL_ENABLED off
+    # leaves it all in the outbox (nothing is sent after commit, `flask mail send` refuses).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)  # STARTTLS on MAIL_PORT
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")  # log in only when set
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "kontaktcenter@exempelkommun.se")
+    MAIL_ENABLED = _bool("MAIL_ENABLED", True)
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds per SMTP operation
+    # --- end of Mail ----------------------------------------------------------------------
 
     @classmethod
     def validate(cls) -> None:

@@ -91,10 +91,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.agent import bp as agent_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.casework import bp as casework_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
     from app.queues import bp as queues_bp
 
-    for blueprint in (main_bp, auth_bp, agent_bp, queues_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, agent_bp, queues_bp, casework_bp, admin_bp, api_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)
 
 

@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
-    from app.commands import demo, taxonomy, users
+    from app.commands import demo, mail, sla, taxonomy, users
 
-    for module in (taxonomy, demo, users):
+    for module in (taxonomy, demo, users, mail, sla):
         app.cli.add_command(module.cli)
+    app.cli.add_command(sla.scheduler_cli)

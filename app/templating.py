@@ -27,6 +27,27 @@ def title_of(value) -> str:
     return gettext(value.title)
 
 
+def status_title(value: str | None) -> str:
+    """Translated title of a status stored as its value (e.g. in an event's data)."""
+    from rosa.vocabulary import CaseStatus
+
+    try:
+        return gettext(CaseStatus(value).title)
+    except ValueError:
+        return value or ""
+
+
+def deadline_state(case) -> str:
+    """The case's feedback-deadline state now ("" when it has no deadline)."""
+    from datetime import UTC
+
+    from sla import state_at
+
+    state = state_at(datetime.now(UTC), due_at=case.feedback_due_at,
+                     due_soon=case.feedback_due_soon_at, met_at=case.feedback_given_at)
+    return state.value if state is not None else ""
+
+
 def lang_url(code: str) -> str:
     """The current page in another language (the start page after a form post)."""
     if request.method != "GET" or request.endpoint is None:
@@ -43,6 +64,8 @@ def register_template_helpers(app: Flask) -> None:
         orgnr=format_orgnr,
         tracking=format_tracking_code,
         tr=lambda s: gettext(s) if s else "",
+        status_title=status_title,
+        deadline_state=deadline_state,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
 

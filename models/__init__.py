@@ -2,6 +2,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base, db
+from models.calendar import CalendarSettings
 from models.cases import Case, Contact, ReferenceCounter
 from models.customers import Customer, CustomerNameTerm
 from models.events import CaseEvent
@@ -15,6 +16,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "CalendarSettings",
     "Case",
     "CaseEvent",
     "CaseType",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from models.base import Base
@@ -26,6 +26,10 @@ class Case(Base):
         Index("ix_cases_created_at", "created_at"),
         Index("ix_cases_queue", "group_id", "status", "urgent", "created_at"),
         Index("ix_cases_claimed_by", "claimed_by_id", "status"),
+        # Only cases still waiting for feedback: the minute sweep reads this small set.
+        Index("ix_cases_feedback_pending", "feedback_due_soon_at",
+              sqlite_where=text("feedback_given_at IS NULL AND feedback_due_at IS NOT NULL"),
+              postgresql_where=text("feedback_given_at IS NULL AND feedback_due_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +56,11 @@ class Case(Base):
     claimed_at: Mapped[datetime | None]
     # First citizen-visible message or resolution: the feedback deadline is met then.
     feedback_given_at: Mapped[datetime | None]
+    # The feedback deadline (sla.feedback_deadline), set when the case is forwarded, and the
+    # moment it becomes "due soon"; `sla_stage` records which alerts went out (see SlaStage).
+    feedback_due_at: Mapped[datetime | None]
+    feedback_due_soon_at: Mapped[datetime | None]
+    sla_stage: Mapped[int] = mapped_column(default=0)
     # Times a handler sent the case on to another group: counted as mis-routed.
     reroute_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)

@@ -34,6 +34,10 @@ class CaseType(Base):
     name: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
 
+    # Overrides of the feedback deadline (3 working days, 1 for businesses) for the whole type.
+    feedback_working_days: Mapped[int | None]
+    feedback_working_hours: Mapped[int | None]
+
     function: Mapped[Function] = relationship(back_populates="case_types")
     labels: Mapped[list[Label]] = relationship(
         back_populates="case_type", order_by="Label.name"
@@ -60,6 +64,10 @@ class Label(Base):
     avoidable: Mapped[bool] = mapped_column(default=False)
     signal_words: Mapped[str] = mapped_column(Text, default="")  # one phrase per line
     description: Mapped[str] = mapped_column(Text, default="")
+    # A label's own deadline override wins over its case type's (e.g. 4 working hours for an
+    # oil leak).
+    feedback_working_days: Mapped[int | None]
+    feedback_working_hours: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
     retired_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -6,6 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+class Term(str):
+    """A parameter that is itself a translatable source string (a status, an action)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class RuleViolation:
     field: str
@@ -13,7 +19,10 @@ class RuleViolation:
     params: tuple[tuple[str, object], ...] = ()
 
     def format(self, translate=lambda s: s) -> str:
-        return translate(self.reason) % dict(self.params) if self.params else translate(self.reason)
+        if not self.params:
+            return translate(self.reason)
+        params = {k: translate(v) if isinstance(v, Term) else v for k, v in self.params}
+        return translate(self.reason) % params
 
 
 class RuleViolations(Exception):

@@ -1,7 +1,8 @@
 """The rules a new contact must satisfy before it becomes a case, as plain Python.
 
 `check_contact` collects every problem and raises once, so an agent sees all missing fields at
-the same time; it returns the routing decision when the contact is acceptable.
+the same time; it returns the routing decision when the contact is acceptable. The label's
+guide (rosa.guides) is checked here too: a forwarded case must carry every required answer.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rosa.errors import RuleViolation, RuleViolations, violation
+from rosa.guides import FieldSpec, collect_guide
 from rosa.i18n import N_
 from rosa.identity import normalize_email, normalize_orgnr, normalize_personnummer, normalize_phone
 from rosa.levels import RosaLevel
@@ -27,6 +29,8 @@ class LabelFacts:
     level: RosaLevel
     mandate: bool
     active: bool = True
+    guide: tuple[FieldSpec, ...] = ()  # the case type's fields, then the label's own
+    birth_date_only: bool = False  # the owning department wants no more of a personnummer
 
 
 @dataclass
@@ -47,6 +51,7 @@ class ContactDraft:
     answer_given: str = ""
     requested: str = ""  # "", "first_contact" or "forward"
     customer: CustomerDraft = field(default_factory=CustomerDraft)
+    guide: dict[str, object] = field(default_factory=dict)  # answers by field key
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class CleanContact:
     answer_given: str
     customer: CleanCustomer
     decision: Decision
+    guide_values: dict[str, object] = field(default_factory=dict)
 
 
 def check_contact(draft: ContactDraft, label: LabelFacts | None) -> CleanContact:
@@ -94,6 +100,7 @@ def check_contact(draft: ContactDraft, label: LabelFacts | None) -> CleanContact
         )
     customer = _check_customer(draft.customer, problems)
     decision = _decide(draft, label, problems)
+    guide_values = _check_guide(draft, label, decision, problems)
     answer = draft.answer_given.strip()
     if decision is not None and not decision.forwards and not answer:
         problems.append(
@@ -116,7 +123,17 @@ def check_contact(draft: ContactDraft, label: LabelFacts | None) -> CleanContact
     if problems:
         raise RuleViolations(problems)
     assert channel is not None and customer is not None and decision is not None
-    return CleanContact(channel, words, answer, customer, decision)
+    return CleanContact(channel, words, answer, customer, decision, guide_values)
+
+
+def _check_guide(draft: ContactDraft, label: LabelFacts | None, decision: Decision | None,
+                 problems: list[RuleViolation]) -> dict[str, object]:
+    """Required answers only when the case is forwarded; given answers are always checked."""
+    if label is None or not (label.guide or draft.guide):
+        return {}
+    return collect_guide(label.guide, draft.guide, problems,
+                         birth_date_only=label.birth_date_only,
+                         require=decision is not None and decision.forwards)
 
 
 def _parse_channel(value: str, problems: list[RuleViolation]) -> Channel | None:

@@ -6,6 +6,9 @@ app.services.taxonomy_io. A mapping may carry `line` (where it starts) and `key_
 (key → line) attributes; when present, each violation's field starts with "line N: " and then
 names the path into the document, e.g. `line 42: functions[2].case_types[0].labels[3].rosa`.
 
+Case types and labels may carry a `guide`: the fields an agent fills in (rosa.guides). A label's
+guide is its case type's fields followed by its own, so a key may appear only once in the two.
+
 Why so strict: an import decides where every future case is routed. A misspelt key
 (`mandat: true`) silently read as "no mandate" would send contacts to the wrong queue, so
 unknown keys, wrong types and dangling references are all errors, never warnings.
@@ -19,6 +22,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from rosa.errors import RuleViolation, RuleViolations, violation
+from rosa.guides import FieldSpec, define_field
 from rosa.i18n import N_
 from rosa.identity import normalize_email
 from rosa.levels import RosaLevel
@@ -33,12 +37,15 @@ MAX_DESCRIPTION = 2000
 CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 
 TOP_KEYS = ("version", "municipality", "departments", "functions")
-DEPARTMENT_KEYS = ("code", "name", "contact_centre", "groups")
+DEPARTMENT_KEYS = ("code", "name", "contact_centre", "personnummer_birth_date_only", "groups")
 GROUP_KEYS = ("code", "name", "email")
 FUNCTION_KEYS = ("name", "department", "group", "case_types")
-CASE_TYPE_KEYS = ("name", "department", "group", "labels")
+CASE_TYPE_KEYS = ("name", "department", "group", "guide", "labels")
 LABEL_KEYS = ("name", "rosa", "department", "group", "mandate", "urgent", "avoidable",
-              "signal_words", "description", "active")
+              "signal_words", "description", "guide", "active")
+GUIDE_FIELD_KEYS = ("key", "title", "kind", "required", "help", "choices")
+# rosa.guides names the attributes as the admin form does; the file says `help`.
+_GUIDE_ATTRIBUTES = {"help_text": "help"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class DepartmentSpec:
     name: str
     contact_centre: bool = False
     groups: tuple[GroupSpec, ...] = ()
+    personnummer_birth_date_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class LabelSpec:
     signal_words: tuple[str, ...] = ()
     description: str = ""
     active: bool = True
+    guide: tuple[FieldSpec, ...] = ()  # the label's own fields, after its case type's
 
     @property
     def path(self) -> tuple[str, str, str]:
@@ -83,10 +92,24 @@ class LabelSpec:
 
 
 @dataclass(frozen=True)
+class CaseTypeGuide:
+    """The guide fields a case type gives all its labels (possibly none: then it has none)."""
+
+    function: str
+    case_type: str
+    fields: tuple[FieldSpec, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return path_key(self.function, self.case_type)
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     departments: tuple[DepartmentSpec, ...]
     labels: tuple[LabelSpec, ...]
     municipality: str | None = None
+    case_type_guides: tuple[CaseTypeGuide, ...] = ()
 
 
 def path_key(*parts: str) -> tuple[str, ...]:
@@ -123,9 +146,10 @@ def parse_taxonomy(
     municipality = top.text("municipality", max_len=MAX_ORG_NAME)
     known = {code: frozenset(groups) for code, groups in (known_departments or {}).items()}
     departments, organisation = _departments(top, known, set(contact_centres), problems)
-    labels = _functions(top, organisation, problems)
+    guides: list[CaseTypeGuide] = []
+    labels = _functions(top, organisation, guides, problems)
     problems.raise_if_any()
-    return Taxonomy(tuple(departments), tuple(labels), municipality)
+    return Taxonomy(tuple(departments), tuple(labels), municipality, tuple(guides))
 
 
 # --- locations and problems -------------------------------------------------------------
@@ -260,13 +284,14 @@ class _Node:
             self.problems.add(self.at(key), str(error))
             return None
 
-    def words(self, key: str) -> tuple[str, ...]:
+    def words(self, key: str, *, reason: str = N_("A signal word must be non-empty text"),
+              max_len: int = MAX_SIGNAL_WORD) -> tuple[str, ...]:
         found: dict[str, None] = {}
         for loc, value in self.items(key, required=False):
             if not isinstance(value, str) or not value.strip():
-                self.problems.add(loc, N_("A signal word must be non-empty text"))
-            elif len(value) > MAX_SIGNAL_WORD:
-                self.problems.add(loc, N_("At most %(max)s characters"), max=MAX_SIGNAL_WORD)
+                self.problems.add(loc, reason)
+            elif len(value) > max_len:
+                self.problems.add(loc, N_("At most %(max)s characters"), max=max_len)
             else:
                 word = " ".join(value.split())
                 if word.casefold() not in {w.casefold() for w in found}:
@@ -319,6 +344,7 @@ def _departments(
         code = node.code("code", max_len=MAX_DEPARTMENT_CODE)
         name = node.text("name", required=True, max_len=MAX_ORG_NAME)
         centre = node.flag("contact_centre")
+        birth_date_only = node.flag("personnummer_birth_date_only")
         if code is not None:
             _first(first_dep, code, node.at("code"), problems,
                    N_("Department %(name)s is declared twice (also at %(other)s)"))
@@ -335,7 +361,7 @@ def _departments(
                 organisation.groups_of[code].add(group.code)
                 organisation.owner[group.code] = code
         if code is not None and name is not None:
-            specs.append(DepartmentSpec(code, name, centre, tuple(groups)))
+            specs.append(DepartmentSpec(code, name, centre, tuple(groups), birth_date_only))
     return specs, organisation
 
 
@@ -387,7 +413,8 @@ class _Routing:
     group: _Ref | None = None
 
 
-def _functions(top: _Node, organisation: _Organisation, problems: _Problems) -> list[LabelSpec]:
+def _functions(top: _Node, organisation: _Organisation, guides: list[CaseTypeGuide],
+               problems: _Problems) -> list[LabelSpec]:
     labels: list[LabelSpec] = []
     first_function: dict[str, _Loc] = {}
     for loc, raw in top.items("functions", required=True):
@@ -403,13 +430,13 @@ def _functions(top: _Node, organisation: _Organisation, problems: _Problems) -> 
         first_case_type: dict[tuple[str, ...], _Loc] = {}
         for case_loc, case_raw in node.items("case_types", required=True):
             labels.extend(_case_type(case_loc, case_raw, name, routing, first_case_type,
-                                     organisation, problems))
+                                     organisation, guides, problems))
     return labels
 
 
 def _case_type(loc: _Loc, raw: object, function: str | None, outer: _Routing,
                first_case_type: dict, organisation: _Organisation,
-               problems: _Problems) -> list[LabelSpec]:
+               guides: list[CaseTypeGuide], problems: _Problems) -> list[LabelSpec]:
     node = _Node.of(raw, loc, CASE_TYPE_KEYS, problems)
     if node is None:
         return []
@@ -419,6 +446,9 @@ def _case_type(loc: _Loc, raw: object, function: str | None, outer: _Routing,
                N_("Case type %(name)s appears twice in this function (also at %(other)s)"),
                key=path_key(name))
     routing = _routing(node, outer, 1, organisation, problems)
+    shared, shared_keys = _guide(node, {}, problems)
+    if function is not None and name is not None:
+        guides.append(CaseTypeGuide(function, name, shared))
     labels = []
     first_label: dict[tuple[str, ...], _Loc] = {}
     for label_loc, label_raw in node.items("labels", required=True):
@@ -431,7 +461,7 @@ def _case_type(loc: _Loc, raw: object, function: str | None, outer: _Routing,
                    N_("Label %(name)s appears twice in this case type (also at %(other)s)"),
                    key=path_key(label_name))
         label = _label(label_node, (function, name, label_name), routing, organisation,
-                       problems)
+                       shared_keys, problems)
         if label is not None:
             labels.append(label)
     return labels
@@ -468,13 +498,15 @@ def _unknown_reference(loc: _Loc, code: str, known: Collection[str], problems: _
 
 
 def _label(node: _Node, path: tuple[str | None, str | None, str | None], outer: _Routing,
-           organisation: _Organisation, problems: _Problems) -> LabelSpec | None:
+           organisation: _Organisation, shared_keys: Mapping[str, _Loc],
+           problems: _Problems) -> LabelSpec | None:
     level = node.level("rosa")
     mandate = node.flag("mandate")
     urgent, avoidable = node.flag("urgent"), node.flag("avoidable")
     active = node.flag("active", True)
     words = node.words("signal_words")
     description = node.text("description", max_len=MAX_DESCRIPTION, collapse=False) or ""
+    guide, _keys = _guide(node, shared_keys, problems)
     routing = _routing(node, outer, 2, organisation, problems)
     route = _resolve(routing, node.loc, organisation, problems)
     if level is not None and mandate and not level.needs_mandate:
@@ -486,7 +518,43 @@ def _label(node: _Node, path: tuple[str | None, str | None, str | None], outer: 
     if function is None or case_type is None or name is None or level is None or route is None:
         return None
     return LabelSpec(function, case_type, name, level, route[0], route[1], mandate, urgent,
-                     avoidable, words, description, active)
+                     avoidable, words, description, active, guide)
+
+
+def _guide(node: _Node, shared_keys: Mapping[str, _Loc],
+           problems: _Problems) -> tuple[tuple[FieldSpec, ...], dict[str, _Loc]]:
+    """A `guide` list: each field checked by rosa.guides, each key used once in the label's
+    combined guide (`shared_keys`: the case type's keys, where they were written). Returns
+    the fields and where every key of the combined guide is written."""
+    fields: list[FieldSpec] = []
+    seen: dict[str, _Loc] = dict(shared_keys)
+    for loc, raw in node.items("guide", required=False):
+        field_node = _Node.of(raw, loc, GUIDE_FIELD_KEYS, problems)
+        if field_node is None:
+            continue
+        key = field_node.text("key", required=True, max_len=200)
+        title = field_node.text("title", required=True, max_len=200)
+        kind = field_node.text("kind", required=True, max_len=40)
+        required = field_node.flag("required")
+        help_text = field_node.text("help", max_len=2000, collapse=False) or ""
+        choices = field_node.words("choices", reason=N_("An alternative must be non-empty "
+                                                        "text"), max_len=200)
+        if key is None or title is None or kind is None:
+            continue
+        if key in seen:
+            problems.add(field_node.at("key"), N_("The key %(name)s is used twice in this "
+                                                  "guide (also at %(other)s)"),
+                         name=key, other=seen[key].field)
+            continue
+        seen[key] = field_node.at("key")
+        try:
+            fields.append(define_field(key=key, title=title, kind=kind, required=required,
+                                       help_text=help_text, choices=choices))
+        except RuleViolations as refused:
+            for problem in refused.violations:
+                where = field_node.at(_GUIDE_ATTRIBUTES.get(problem.field, problem.field))
+                problems.add(where, problem.reason, **dict(problem.params))
+    return tuple(fields), seen
 
 
 def _resolve(routing: _Routing, loc: _Loc, organisation: _Organisation,

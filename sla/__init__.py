@@ -8,8 +8,10 @@ from sla.config import CalendarConfigError
 from sla.deadlines import (
     DeadlineState,
     deadline_state,
+    due_soon_at,
     elapsed_working_time,
     feedback_deadline,
+    state_at,
 )
 
 __all__ = [
@@ -18,6 +20,8 @@ __all__ = [
     "CalendarConfigError",
     "DeadlineState",
     "deadline_state",
+    "due_soon_at",
     "elapsed_working_time",
     "feedback_deadline",
+    "state_at",
 ]

@@ -159,6 +159,30 @@ class BusinessCalendar:
             day = next(self.open_days_after(day))
             cursor = self._utc_period(day)[0]
 
+    def subtract_working_hours(self, moment: datetime, hours: float | timedelta) -> datetime:
+        """The instant `hours` of open time before `moment` (when a deadline becomes "due soon").
+
+        Stored on the case once, so the minute sweep compares instants instead of walking the
+        calendar for every open case.
+        """
+        remaining = hours if isinstance(hours, timedelta) else timedelta(hours=hours)
+        if remaining < timedelta(0):
+            raise ValueError(f"working hours must not be negative, got {hours!r}")
+        cursor = _utc(self.local(moment))
+        day = cursor.astimezone(self.zone).date()
+        for _ in range(_MAX_CLOSED_RUN * 8):
+            if self.is_open_day(day):
+                opens, closes = self._utc_period(day)
+                cursor = min(cursor, closes)
+                if cursor > opens:
+                    if remaining <= cursor - opens:
+                        return (cursor - remaining).astimezone(self.zone)
+                    remaining -= cursor - opens
+            day -= timedelta(days=1)
+            cursor = _utc(datetime.combine(day + timedelta(days=1), datetime.min.time(),
+                                           self.zone))
+        raise ValueError(f"no open time within years before {moment}")
+
     def working_time_between(self, start: datetime, end: datetime) -> timedelta:
         """Open time between two instants; negative when `end` is before `start`.
 

@@ -92,6 +92,30 @@ def deadline_state(
     return DeadlineState.ON_TRACK
 
 
+def due_soon_at(deadline: datetime, *, due_soon_hours: float = DUE_SOON_WORKING_HOURS,
+                calendar: BusinessCalendar | None = None) -> datetime:
+    """The moment a deadline becomes due soon: `due_soon_hours` working hours before it."""
+    cal = calendar or DEFAULT_CALENDAR
+    return cal.subtract_working_hours(deadline, due_soon_hours)
+
+
+def state_at(now: datetime, *, due_at: datetime | None, due_soon: datetime | None,
+             met_at: datetime | None) -> DeadlineState | None:
+    """The state from a case's stored marks, without the calendar (for lists of many cases).
+
+    None when the case has no feedback deadline (it was resolved at first contact).
+    """
+    if due_at is None:
+        return None
+    if met_at is not None:
+        return DeadlineState.MET if met_at <= due_at else DeadlineState.MET_LATE
+    if now > due_at:
+        return DeadlineState.OVERDUE
+    if due_soon is not None and now >= due_soon:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TRACK
+
+
 def elapsed_working_time(
     start: datetime,
     end: datetime,

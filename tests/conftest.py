@@ -16,6 +16,8 @@ from sqlalchemy import text
 
 from tests import factories
 
+pytest_plugins = ["tests.smtp"]
+
 _TMP = Path(tempfile.mkdtemp(prefix="envagin-tests-"))
 os.environ.setdefault("INSTANCE_PATH", str(_TMP / "instance"))
 

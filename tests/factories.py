@@ -107,3 +107,65 @@ def build_world(session) -> World:
         manager=user(session, "manager", Role.MANAGER, department_code="kc"),
         admin=user(session, "admin", Role.ADMIN, department_code="kc"),
     )
+
+
+def staff(session, username, role, *, department_code=None, groups=(), email=None,
+          lead_of=(), active=True) -> User:
+    """A user with an e-mail address, lead of the groups in `lead_of`, possibly deactivated."""
+    from sqlalchemy import select, update
+
+    from models import group_members
+
+    person = create_user(session, username=username, full_name=username.title(),
+                         password=PASSWORD, role=role, department_code=department_code,
+                         group_codes=tuple(groups), email=email, now=NOW)
+    person.is_active_account = active
+    session.flush()
+    if lead_of:
+        lead_groups = select(Group.id).where(Group.code.in_(tuple(lead_of)))
+        session.execute(update(group_members).where(
+            group_members.c.user_id == person.id, group_members.c.group_id.in_(lead_groups)
+        ).values(is_lead=True))
+    return person
+
+
+def guide_field(session, owner, actor, *, title, kind, key="", required=False, help_text="",
+                choices=(), now=NOW):
+    """A guide field on a case type or label, added through the admin editor's service."""
+    from app.services.guides import GuideFieldInput, add_guide_field
+
+    return add_guide_field(session, actor, owner, GuideFieldInput(
+        title=title, kind=kind, key=key, required=required, help_text=help_text,
+        choices=list(choices)), now=now)
+
+
+def add_guides(session, world: World) -> None:
+    """Guides on the world's labels (not part of build_world, so other tests are unaffected):
+
+    - the oil leak's case type asks for the exact place (required) and whether it still leaks
+      (yes/no, required); the oil-leak label (level 5, forwarded) adds the polluter (required),
+      the substance (choice, required), the vehicle (optional) and a number;
+    - the level-2 waste subscription label (answered at first contact) asks for the property
+      designation (required, but only when forwarded) and a personnummer;
+    - the social department (level 6 label) wants only the birth date of a personnummer.
+    """
+    oil = world.labels["investigation"]
+    guide_field(session, oil.case_type, world.admin, key="plats", title="Exakt plats",
+                kind="place", required=True, help_text="T.ex. Åsenvägen 1–9.")
+    guide_field(session, oil.case_type, world.admin, key="pagaende",
+                title="Läcker det fortfarande?", kind="yes_no", required=True)
+    guide_field(session, oil, world.admin, key="fororenare", title="Förorenare", kind="text",
+                required=True)
+    guide_field(session, oil, world.admin, key="amne", title="Vad läcker", kind="choice",
+                required=True, choices=("Diesel", "Bensin", "Vet inte"))
+    guide_field(session, oil, world.admin, key="fordon", title="Fordon", kind="vehicle")
+    guide_field(session, oil, world.admin, key="yta", title="Yta i kvadratmeter", kind="number")
+    guidance = world.labels["guidance"]
+    guide_field(session, guidance, world.admin, key="fastighet", title="Fastighetsbeteckning",
+                kind="fastighetsbeteckning", required=True)
+    guide_field(session, guidance, world.admin, key="barn", title="Barnets personnummer",
+                kind="personnummer")
+    world.social.personnummer_birth_date_only = True
+    guide_field(session, world.labels["evaluative"], world.admin, key="sokande",
+                title="Sökandens personnummer", kind="personnummer", required=True)
+    session.flush()

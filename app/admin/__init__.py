@@ -8,4 +8,5 @@ from rosa.vocabulary import Role
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles(Role.ADMIN))
 
-from app.admin import routes  # noqa: E402,F401
+from app.admin import calendar as _calendar  # noqa: E402,F401
+from app.admin import case_audit, routes  # noqa: E402,F401

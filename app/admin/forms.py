@@ -1,10 +1,12 @@
-"""The label form. Choices are filled by the view; rules are checked by the label service."""
+"""The label and guide-field forms. Choices are filled by the view; rules are checked by the
+label and guide services."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from rosa.guides import FieldKind
 from rosa.levels import RosaLevel
 
 
@@ -30,3 +32,18 @@ class LabelForm(FlaskForm):
         self.group_id.choices = [("", "—")] + [
             (str(g.id), f"{d.name} › {g.name}") for d in departments for g in d.groups
         ]
+
+
+class GuideFieldForm(FlaskForm):
+    """One guide field; the rules (key format, alternatives for choices …) are the guide
+    service's, so the taxonomy import and this form cannot disagree."""
+
+    title = StringField(_l("Question or title"), validators=[Length(max=200)])
+    key = StringField(_l("Key"), validators=[Length(max=60)])
+    kind = SelectField(_l("Kind of answer"), choices=[], validators=[Optional()])
+    required = BooleanField(_l("Required before the case can be forwarded"))
+    help_text = TextAreaField(_l("Help for the agent"), validators=[Length(max=1000)])
+    choices = TextAreaField(_l("Alternatives (Choice only)"), validators=[Length(max=12000)])
+
+    def fill_choices(self, translate) -> None:
+        self.kind.choices = [(kind.value, translate(kind.title)) for kind in FieldKind]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -11,20 +11,21 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.access import visible_cases
 from app.agent import bp
-from app.agent.forms import contact_draft, empty_values, field_name, form_values
+from app.agent.forms import contact_draft, empty_values, field_name, form_values, label_id_of
+from app.casework.page import created_recently, load_case, render_case
 from app.extensions import db
 from app.services.classification import reclassify_case
-from app.services.history import case_history
+from app.services.guides import case_answers, label_guide
 from app.services.intake import load_label, prepare_contact, store_contact
 from app.services.lookup import find_cases
-from app.services.references import normalize_reference
 from app.services.taxonomy import grouped_choices, label_catalogue
 from app.transactions import read_then_write, start_writing
 from models import Case, Contact
 from rosa.errors import RuleViolations
-from rosa.vocabulary import Channel, CustomerKind
+from rosa.guides import looks_like_personnummer
+from rosa.identity import format_orgnr, mask_personnummer
+from rosa.vocabulary import CaseStatus, Channel, CustomerKind
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -44,12 +45,20 @@ def _my_contacts_today():
 
 def _render_console(values: dict, errors: dict | None = None, status: int = 200):
     views, _index = label_catalogue(db.session)
-    label = views.get(int(values["label_id"])) if values.get("label_id", "").isdigit() else None
+    label = views.get(label_id_of(values))  # type: ignore[arg-type]
     return render_template(
         "agent/console.html", values=values, errors=errors or {}, label=label,
         label_groups=grouped_choices(views), channels=list(Channel),
         customer_kinds=list(CustomerKind), contacts_today=_my_contacts_today(),
+        returned=_returned_for_completion(),
     ), status
+
+
+def _returned_for_completion():
+    """Cases departments sent back for completion: the contact centre's own queue."""
+    return db.session.scalars(
+        select(Case).options(joinedload(Case.label), joinedload(Case.group))
+        .where(Case.status == CaseStatus.RETURNED).order_by(Case.updated_at).limit(50)).all()
 
 
 @bp.get("/")
@@ -60,10 +69,14 @@ def console():
 @bp.post("/contacts")
 @read_then_write
 def create_contact():
-    draft, label_id = contact_draft(request.form)
     now = datetime.now(UTC)
     agent = current_user._get_current_object()
-    label = load_label(db.session, label_id)
+    label = load_label(db.session, label_id_of(request.form))
+    guide = label_guide(db.session, label) if label is not None else ()
+    draft, _label_id = contact_draft(request.form, [spec.key for spec in guide])
+    if request.form.get("show_guide"):  # without JavaScript: show the chosen label's guide
+        db.session.rollback()
+        return _render_console(form_values(request.form))
     try:
         prepared = prepare_contact(db.session, draft, label.id if label else None)
     except RuleViolations as refused:
@@ -100,6 +113,36 @@ def label_info(label_id: int):
     return jsonify(_label_json(view))
 
 
+@bp.get("/labels/<int:label_id>/guide")
+def label_guide_fragment(label_id: int):
+    """The label's guide fields as an HTML fragment, for the console to show in place."""
+    views, _index = label_catalogue(db.session)
+    view = views.get(label_id)
+    if view is None:
+        abort(404)
+    forwards = view.forwards or request.args.get("forward") == "1"
+    return render_template("agent/_guide.html", label=view, values={}, errors={},
+                           forwards=forwards)
+
+
+@bp.app_template_global("guide_answers")
+def guide_answers(case: Case) -> list[tuple[str, str]]:
+    """(title, text) of the case's guide answers for the case page; personnummer masked."""
+    shown = []
+    for answer in case_answers(db.session, case):
+        value = answer.value
+        if isinstance(value, bool):
+            text = _("Yes") if value else _("No")
+        elif looks_like_personnummer(answer) and len(str(value)) == 12:
+            text = mask_personnummer(str(value))
+        elif answer.kind is not None and answer.kind.value == "organisationsnummer":
+            text = format_orgnr(str(value))
+        else:
+            text = str(value).replace(".", ",") if isinstance(value, float) else str(value)
+        shown.append((answer.title, text))
+    return shown
+
+
 def _label_json(view) -> dict:
     return {
         "id": view.id, "path": view.path_text, "level": view.level,
@@ -107,6 +150,7 @@ def _label_json(view) -> dict:
         "outcome": (_("Forward to %(group)s (%(department)s)", group=view.group,
                       department=view.department) if view.forwards else _("Answer now")),
         "reason": _(view.reason), "urgent": view.urgent, "active": view.active,
+        "guide_fields": len(view.guide),
     }
 
 
@@ -117,31 +161,16 @@ def lookup():
     return render_template("agent/lookup.html", query=query, kind=kind, cases=cases)
 
 
-def _load_case(reference: str) -> Case:
-    case = db.session.scalar(
-        visible_cases(current_user).where(Case.reference == normalize_reference(reference))
-    )
-    if case is None:
-        abort(404)
-    return case
-
-
 @bp.get("/cases/<reference>")
-def case_detail(reference: str, errors: dict | None = None, values: dict | None = None,
-                status: int = 200):
-    case = _load_case(reference)
-    views, _index = label_catalogue(db.session)
-    recent = datetime.now(UTC) - case.created_at < timedelta(minutes=30)
-    return render_template(
-        "agent/case.html", case=case, events=case_history(db.session, case),
-        show_tracking=request.args.get("created") == "1" and recent,
-        label_groups=grouped_choices(views), errors=errors or {}, values=values or {},
-    ), status
+def case_detail(reference: str):
+    case = load_case(reference)
+    return render_case(case, show_tracking=request.args.get("created") == "1"
+                       and created_recently(case))
 
 
 @bp.post("/cases/<reference>/reclassify")
 def reclassify(reference: str):
-    case = _load_case(reference)
+    case = load_case(reference)
     label_raw = request.form.get("label_id", "")
     try:
         reclassify_case(db.session, current_user, case,
@@ -149,7 +178,7 @@ def reclassify(reference: str):
                         request.form.get("reason", "")[:1000], now=datetime.now(UTC))
     except RuleViolations as refused:
         db.session.rollback()
-        return case_detail(reference, errors=_errors_by_field(refused),
+        return render_case(load_case(reference), errors=_errors_by_field(refused),
                            values=form_values(request.form), status=422)
     db.session.commit()
     flash(_("The case was reclassified."), "success")

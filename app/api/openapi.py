@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from rosa.guides import FieldKind
 from rosa.routing import Outcome
 from rosa.vocabulary import CaseStatus, Channel, CustomerKind, EventKind, Resolution
 
@@ -35,6 +36,7 @@ def _object(properties: dict, required: list[str] | None = None, **extra) -> dic
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 INSTANT = {"type": "string", "format": "date-time", "description": "UTC, ISO 8601"}
+GUIDE_ANSWER = {"type": ["string", "number", "boolean"]}
 
 CASE_PROPERTIES = {
     "reference": {"type": "string", "examples": ["KC-2026-000123"]},
@@ -78,6 +80,19 @@ SCHEMAS = {
         "overridden": {"type": "boolean",
                        "description": "Forwarded on request although it could be answered."},
     }),
+    "GuideField": _object(
+        {
+            "key": {"type": "string", "description": "The answer's name in `guide`."},
+            "title": STRING,
+            "kind": {"type": "string", "enum": _values(FieldKind)},
+            "required": {"type": "boolean",
+                         "description": "Must be answered when the case is forwarded."},
+            "help_text": STRING,
+            "choices": {"type": "array", "items": STRING,
+                        "description": "The allowed answers of a `choice` field."},
+        },
+        description="One field of a label's guide: what the department needs to know.",
+    ),
     "Label": _object({
         "id": {"type": "integer"},
         "name": STRING,
@@ -93,7 +108,11 @@ SCHEMAS = {
         "signal_words": {"type": "array", "items": STRING},
         "active": {"type": "boolean", "description": "False for retired labels."},
         "routing": {**_ref("Routing"), "description": "What happens by default."},
-    }),
+        "guide": {"type": "array", "items": _ref("GuideField"),
+                  "description": "Only with `include_guides=1`: the case type's fields, then "
+                                 "the label's own, in order."},
+    }, required=["id", "name", "path", "rosa_level", "department", "group", "mandate",
+                 "urgent", "avoidable", "signal_words", "active", "routing"]),
     "CaseType": _object({
         "id": {"type": "integer"}, "name": STRING, "active": {"type": "boolean"},
         "labels": {"type": "array", "items": _ref("Label")},
@@ -131,6 +150,13 @@ SCHEMAS = {
                             "description": "With a time zone; at most 5 minutes ahead. "
                                            "Default: now."},
             "customer": _nullable(_ref("CustomerInput")),
+            "guide": {"type": ["object", "null"],
+                      "additionalProperties": {"type": ["string", "number", "boolean",
+                                                        "null"]},
+                      "description": "Answers to the label's guide by field key (see "
+                                     "`include_guides` on the taxonomy). A forwarded case "
+                                     "needs every required field; values are validated "
+                                     "and normalised by kind."},
         },
         required=["channel", "label_id", "citizen_words"],
     ),
@@ -163,6 +189,9 @@ SCHEMAS = {
         **CASE_PROPERTIES,
         "updated_at": INSTANT,
         "customer": _nullable(_ref("CustomerOutput")),
+        "guide": {"type": "object", "additionalProperties": GUIDE_ANSWER,
+                  "description": "The answers to the label's guide, by field key, "
+                                 "normalised; a personnummer is masked."},
         "contacts": {"type": "array", "items": _ref("ContactOutput")},
         "events": {"type": "array", "items": _ref("Event"),
                    "description": "The case history, oldest first."},
@@ -203,6 +232,9 @@ PATHS = {
                 {"name": "include_retired", "in": "query", "required": False,
                  "schema": {"type": "boolean", "default": False},
                  "description": "`1` or `true` to include retired labels."},
+                {"name": "include_guides", "in": "query", "required": False,
+                 "schema": {"type": "boolean", "default": False},
+                 "description": "`1` or `true` to give each label its guide fields."},
                 *LANGUAGE_PARAMETERS,
             ],
             "responses": {"200": _json(_ref("Taxonomy"), "The tree."),

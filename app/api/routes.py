@@ -12,7 +12,9 @@ from app.api.auth import api_user, record_token_use, roles_allowed
 from app.api.errors import not_found, rule_violations
 from app.api.openapi import openapi_document
 from app.api.schemas import parse_contact, read_json_object
+from app.casework.page import record_case_view
 from app.extensions import db
+from app.services.guides import guides_by_label, label_guide
 from app.services.history import case_history
 from app.services.intake import load_label, prepare_contact, store_contact
 from app.services.references import normalize_reference
@@ -37,7 +39,10 @@ def taxonomy():
     )
     if request.args.get("include_retired", "").lower() not in TRUE_WORDS:
         query = query.where(Label.active)
-    return serialisers.taxonomy(db.session.scalars(query))
+    labels = db.session.scalars(query).all()
+    guides = (guides_by_label(db.session, labels)
+              if request.args.get("include_guides", "").lower() in TRUE_WORDS else None)
+    return serialisers.taxonomy(labels, guides)
 
 
 @bp.post("/v1/contacts")
@@ -73,7 +78,10 @@ def case(reference: str):
     )
     if found is None:
         raise not_found()
-    return serialisers.case_detail(found, case_history(db.session, found))
+    body = serialisers.case_detail(found, case_history(db.session, found),
+                                   label_guide(db.session, found.label))
+    record_case_view(found, api_user())
+    return body
 
 
 @bp.get("/v1/openapi.json")

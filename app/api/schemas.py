@@ -23,6 +23,8 @@ CUSTOMER_FIELDS = (
     "kind", "name", "email", "phone", "address", "personnummer", "organisationsnummer",
 )
 MAX_ID = 2**63 - 1  # larger numbers cannot even be compared with an id column in SQLite
+MAX_GUIDE_KEYS = 100  # far more than any guide has; refuses a body built to waste our time
+MAX_GUIDE_TEXT = 6000  # longer answers are cut before the guide's rules report them
 BODY = "body"  # the key under which problems with the body as a whole are reported
 
 
@@ -51,19 +53,42 @@ def read_json_object() -> dict:
 def parse_contact(body: dict, *, now: datetime) -> ContactRequest:
     """Turn the body of POST /api/v1/contacts into the intake service's draft."""
     problems: dict[str, list[str]] = {}
-    _unknown(body, (*CONTACT_REQUIRED, *CONTACT_OPTIONAL, "received_at", "customer"), "",
-             problems)
+    _unknown(body, (*CONTACT_REQUIRED, *CONTACT_OPTIONAL, "received_at", "customer", "guide"),
+             "", problems)
     values = {key: _string(body, key, key, problems, required=True)
               for key in ("channel", "citizen_words")}
     values.update((key, _string(body, key, key, problems)) for key in CONTACT_OPTIONAL)
     label_id = _integer(body, "label_id", problems)
     received_at = _instant(body, "received_at", problems)
     customer = _customer(body.get("customer"), problems)
+    guide = _guide(body.get("guide"), problems)
     if problems:
         raise bad_request(problems)
     if received_at is not None and received_at > now + CLOCK_SKEW:
         raise validation_failed({"received_at": [_("The time lies in the future")]})
-    return ContactRequest(ContactDraft(customer=customer, **values), label_id, received_at)
+    return ContactRequest(ContactDraft(customer=customer, guide=guide, **values), label_id,
+                          received_at)
+
+
+def _guide(value: object, problems: dict[str, list[str]]) -> dict[str, object]:
+    """The answers to the label's guide by field key; whether they fit the guide is the
+    intake's business (422), only their JSON types are checked here (400)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems["guide"] = [_("Must be an object or null")]
+        return {}
+    if len(value) > MAX_GUIDE_KEYS:
+        problems["guide"] = [_("At most %(max)s answers", max=MAX_GUIDE_KEYS)]
+        return {}
+    answers: dict[str, object] = {}
+    for key, answer in value.items():
+        if answer is not None and (isinstance(answer, dict | list)):
+            problems.setdefault(f"guide.{key}"[:100], []).append(
+                _("Must be a string, a number, true or false, or null"))
+        elif answer is not None:
+            answers[key] = answer[:MAX_GUIDE_TEXT] if isinstance(answer, str) else answer
+    return answers
 
 
 def _customer(value: object, problems: dict[str, list[str]]) -> CustomerDraft:

@@ -1,18 +1,20 @@
 """Models to JSON for the API. Times are UTC in ISO 8601; personnummer is always masked.
 
 Everything here reads attributes that the views loaded eagerly, so serialising adds no query.
-Texts meant for people (routing reasons, event titles) are translated; codes are not.
+Texts meant for people (routing reasons, event titles) are translated; codes are not. Guide
+titles and help are the administrators' own words and are given as written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from flask_babel import gettext
 
 from app.services.references import format_tracking_code
 from models import Case, CaseEvent, Contact, Customer, Department, Group, Label
+from rosa.guides import FieldSpec, answers, looks_like_personnummer
 from rosa.identity import mask_personnummer
 from rosa.routing import Decision, default_outcome
 
@@ -32,8 +34,10 @@ def routing(decision: Decision) -> dict:
             "overridden": decision.overridden}
 
 
-def taxonomy(labels: Iterable[Label]) -> dict:
-    """The tree function → case type → label, from labels ordered by their path."""
+def taxonomy(labels: Iterable[Label],
+             guides: Mapping[int, tuple[FieldSpec, ...]] | None = None) -> dict:
+    """The tree function → case type → label, from labels ordered by their path; with each
+    label's guide when `guides` (label id → fields) is given."""
     functions: dict[int, dict] = {}
     case_types: dict[int, dict] = {}
     for label in labels:
@@ -46,7 +50,10 @@ def taxonomy(labels: Iterable[Label]) -> dict:
             case_types[case_type.id] = {"id": case_type.id, "name": case_type.name,
                                         "active": case_type.active, "labels": []}
             functions[function.id]["case_types"].append(case_types[case_type.id])
-        case_types[case_type.id]["labels"].append(taxonomy_label(label))
+        entry = taxonomy_label(label)
+        if guides is not None:
+            entry["guide"] = [guide_field(spec) for spec in guides.get(label.id, ())]
+        case_types[case_type.id]["labels"].append(entry)
     return {"functions": list(functions.values())}
 
 
@@ -65,6 +72,23 @@ def taxonomy_label(label: Label) -> dict:
         "active": label.active,
         "routing": routing(default_outcome(label.level, label.mandate)),
     }
+
+
+def guide_field(spec: FieldSpec) -> dict:
+    return {"key": spec.key, "title": spec.title, "kind": spec.kind.value,
+            "required": spec.required, "help_text": spec.help_text,
+            "choices": list(spec.choices)}
+
+
+def guide_values(guide: Iterable[FieldSpec], values: Mapping[str, object]) -> dict:
+    """The case's answers by key; a personnummer shows only its birth date, as everywhere."""
+    shown = {}
+    for answer in answers(guide, values):
+        value = answer.value
+        if looks_like_personnummer(answer) and isinstance(value, str) and len(value) == 12:
+            value = mask_personnummer(value)
+        shown[answer.key] = value
+    return shown
 
 
 def case_summary(case: Case) -> dict:
@@ -89,11 +113,13 @@ def created_case(case: Case, decision: Decision) -> dict:
     return {**case_summary(case), "routing": routing(decision)}
 
 
-def case_detail(case: Case, events: Iterable[CaseEvent]) -> dict:
+def case_detail(case: Case, events: Iterable[CaseEvent], guide: Iterable[FieldSpec] = ()
+                ) -> dict:
     return {
         **case_summary(case),
         "updated_at": timestamp(case.updated_at),
         "customer": customer(case.customer),
+        "guide": guide_values(guide, case.guide_values or {}),
         "contacts": [contact(item) for item in case.contacts],
         "events": [event(item) for item in events],
     }

@@ -27,12 +27,24 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 from stdnum import luhn
 
+from app.services.guides import label_guide
 from app.services.history import record_event
 from app.services.intake import log_contact
 from app.services.taxonomy_io import import_taxonomy
 from app.services.users import create_user
-from models import Case, CaseType, Department, Group, Label, User, group_members
+from models import (
+    Case,
+    CaseType,
+    Department,
+    Group,
+    Label,
+    Notification,
+    OutgoingMail,
+    User,
+    group_members,
+)
 from rosa.errors import RuleViolations, violation
+from rosa.guides import FieldKind, FieldSpec
 from rosa.i18n import N_
 from rosa.intake import ContactDraft, CustomerDraft
 from rosa.levels import RosaLevel
@@ -126,6 +138,7 @@ def load_demo(
     users = _create_users(session, now)
     rng = random.Random(seed)
     first_contact = _ContactGenerator(session, rng, users, now).log(cases, reference_prefix)
+    _settle_history(session, now)
     return DemoSummary(
         departments=session.scalar(select(func.count(Department.id))) or 0,
         labels=session.scalar(select(func.count(Label.id)).where(Label.active)) or 0,
@@ -139,6 +152,17 @@ def demo_is_loaded(session: Session) -> bool:
     usernames = [login.username for login in DEMO_LOGINS]
     found = session.scalar(select(func.count(User.id)).where(User.username.in_(usernames)))
     return found == len(usernames)
+
+
+def _settle_history(session: Session, now: datetime) -> None:
+    """The urgent alerts of 90 days of history went out back then: their e-mail counts as
+    sent and their notifications as read, except the last day's (a handler's fresh ones)."""
+    session.flush()
+    session.execute(update(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
+                    .values(sent_at=OutgoingMail.created_at))
+    session.execute(update(Notification).where(Notification.read_at.is_(None),
+                                               Notification.created_at < now - timedelta(days=1))
+                    .values(read_at=Notification.created_at))
 
 
 def _refuse_unless_empty(session: Session, *, users_allowed: bool, force: bool) -> None:
@@ -231,6 +255,9 @@ class _ContactGenerator:
         self.handlers = {group.code: user for user in users.values() if user.role is
                          Role.HANDLER for group in user.groups}
         self.people = _People(rng)
+        # Guide answers draw from their own generator, so adding a guide field to the demo
+        # taxonomy does not change which contacts are drawn.
+        self.answers = _GuideAnswers(random.Random(seed_of(rng)), now.date())
         self._by_month: dict[int, tuple[list[_Topic], list[float]]] = {}
         today = now.astimezone(STOCKHOLM).date()
         days = [today - timedelta(days=n) for n in range(1, HISTORY_DAYS + 1)]
@@ -296,9 +323,11 @@ class _ContactGenerator:
                       f"inom {'en arbetsdag' if business else 'tre arbetsdagar'}.")
         else:
             answer = topic.answer
+        guide = self.answers.draw(label_guide(self.session, topic.label)) if forwards else {}
         return ContactDraft(channel=channel.value, citizen_words=rng.choice(topic.words),
                             answer_given=answer, customer=customer,
-                            requested="forward" if forwards and topic.answerable else "")
+                            requested="forward" if forwards and topic.answerable else "",
+                            guide=guide)
 
     def _progress(self, case: Case, topic: _Topic) -> None:
         """Move a forwarded case on as a department would have: claimed within hours (urgent)
@@ -314,11 +343,17 @@ class _ContactGenerator:
         for at, status in ((claimed, CaseStatus.IN_PROGRESS), (resolved, CaseStatus.RESOLVED)):
             if at >= self.now:
                 return
-            record_event(self.session, case, EventKind.STATUS_CHANGED, actor=actor, now=at,
-                         citizen_visible=True, **{"from": case.status.value, "to": status.value})
+            kind = EventKind.CLAIMED if status is CaseStatus.IN_PROGRESS else (
+                EventKind.STATUS_CHANGED)
+            extra = {"action": "resolve", "comment": ""} if kind is EventKind.STATUS_CHANGED else {}
+            record_event(self.session, case, kind, actor=actor, now=at, citizen_visible=True,
+                         **{"from": case.status.value, "to": status.value}, **extra)
             case.status, case.updated_at = status, at
+            if status is CaseStatus.IN_PROGRESS and actor is not None:
+                case.claimed_by_id, case.claimed_at = actor.id, at
             if status is CaseStatus.RESOLVED:
                 case.resolved_at = at
+                case.feedback_given_at = at  # resolving answers the citizen
 
 
 # --- fictional people ----------------------------------------------------------------------
@@ -388,6 +423,84 @@ class _People:
         """A limited company's number (556…) with a correct Luhn check digit."""
         digits = f"556{self.rng.randrange(10**6):06d}"
         return f"{digits[:6]}-{digits[6:]}{luhn.calc_check_digit(digits)}"
+
+
+def seed_of(rng: random.Random) -> int:
+    """A seed for a second generator, taken from a copy so `rng`'s own sequence is kept."""
+    copy = random.Random()
+    copy.setstate(rng.getstate())
+    return copy.getrandbits(32)
+
+
+# What agents noted in the demo taxonomy's guides (app/demo/exempelkommun.yaml), by field key.
+SAMPLE_ANSWERS: dict[str, tuple[str, ...]] = {
+    "fororenare": ("Sjöstrands Åkeri AB", "Okänd", "Nordic Lager & Logistik AB",
+                   "Exempelby Bilverkstad AB", "Okänd personbil"),
+    "djur": ("Grävling", "Rådjur", "Katt", "Räv", "Hare", "Kråka"),
+    "diarienummer": ("BN 2026-000412", "BN 2026-000977", "BN 2025-001203"),
+    "tider": ("Varje natt efter 22", "Vardagar 7–16", "Helger, hela dagarna",
+              "Kvällar till 21 tre dagar i veckan"),
+    "skola": ("Ekbackens skola", "Norrbyskolan", "Centralskolan", "Sjöviksskolan"),
+    "onskad_forskola": ("Solrosen", "Ekorren, Solrosen", "Björkens förskola"),
+    "vad_hande": ("Blev otrevligt bemött i receptionen.",
+                  "Fick tre olika besked om samma sak.",
+                  "Ingen återkoppling trots två påminnelser."),
+    "forslag": ("Ring upp och förklara beslutet.", "Bättre skyltning vid entrén.",
+                "Ett skriftligt svar inom en vecka."),
+}
+PLACES = ("mellan Preemstationen och rondellen", "Åsenvägen 1–9", "vid busshållplatsen Torget",
+          "parkeringen bakom Ica", "gång- och cykelvägen längs Sjövägen")
+BLOCKS = ("Kvarnen", "Ekbacken", "Linden", "Tallen", "Smedjan", "Lärkan", "Norrby")
+PLATE_LETTERS = "ABCDEFGHJKLMNOPRSTUWXYZ"
+
+
+class _GuideAnswers:
+    """Plausible answers to a guide: every required field, and about half the optional ones."""
+
+    def __init__(self, rng: random.Random, today: date):
+        self.rng, self.today = rng, today
+
+    def draw(self, guide: tuple[FieldSpec, ...]) -> dict[str, object]:
+        return {spec.key: self.answer(spec) for spec in guide
+                if spec.required or self.rng.random() < 0.5}
+
+    def answer(self, spec: FieldSpec) -> object:
+        rng, kind = self.rng, spec.kind
+        if spec.key in SAMPLE_ANSWERS:
+            return rng.choice(SAMPLE_ANSWERS[spec.key])
+        if kind is FieldKind.CHOICE:
+            return rng.choice(spec.choices)
+        if kind is FieldKind.YES_NO:
+            return rng.random() < 0.5
+        if kind is FieldKind.NUMBER:
+            return rng.randrange(1, 50) if spec.key == "mangd" else rng.randrange(200, 20000)
+        if kind is FieldKind.DATE:
+            days = -rng.randrange(3, 60) if spec.key == "sedan" else rng.randrange(14, 120)
+            return (self.today + timedelta(days=days)).isoformat()
+        if kind is FieldKind.PLACE:
+            return rng.choice(PLACES + tuple(f"{street} {rng.randrange(1, 60)}"
+                                             for street in STREETS[:4]))
+        if kind is FieldKind.PERSONNUMMER:
+            child = "barn" in spec.key or "elev" in spec.key
+            return self._personnummer(years=(1, 12) if child else (20, 90))
+        if kind is FieldKind.ORGANISATIONSNUMMER:
+            digits = f"556{rng.randrange(10**6):06d}"
+            return f"{digits[:6]}-{digits[6:]}{luhn.calc_check_digit(digits)}"
+        if kind is FieldKind.FASTIGHET:
+            return f"Exempelby {rng.choice(BLOCKS)} {rng.randrange(1, 20)}:{rng.randrange(1, 300)}"
+        if kind is FieldKind.VEHICLE:
+            letters = "".join(rng.choice(PLATE_LETTERS.replace("O", "")) for _ in range(3))
+            return f"{letters} {rng.randrange(10, 100)}{rng.randrange(10)}"
+        if kind is FieldKind.PHONE:
+            return f"070-174 06 {rng.randrange(5, 100):02d}"
+        if kind is FieldKind.EMAIL:
+            return f"kontakt{rng.randrange(1, 99)}@example.org"
+        return "Uppgift lämnad av invånaren"
+
+    def _personnummer(self, *, years: tuple[int, int]) -> str:
+        born = self.today - timedelta(days=self.rng.randrange(365 * years[0], 365 * years[1]))
+        digits = f"{born:%y%m%d}{self.rng.randrange(980, 1000)}"
+        return f"{born:%Y%m%d}-{digits[6:]}{luhn.calc_check_digit(digits)}"
 
 
 def _ascii(text: str) -> str:

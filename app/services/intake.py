@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
+from app.services.casework import alert_urgent_case
+from app.services.deadlines import feedback_due
+from app.services.guides import label_guide
 from app.services.history import record_events
 from app.services.references import new_tracking_code, next_reference
 from models import Case, CaseType, Contact, Customer, CustomerNameTerm, Label, User
@@ -56,10 +59,11 @@ def load_label(session: Session, label_id: int | None) -> Label | None:
         joinedload(Label.department), joinedload(Label.group)))
 
 
-def label_facts(label: Label | None) -> LabelFacts | None:
+def label_facts(label: Label | None, guide: tuple = ()) -> LabelFacts | None:
     if label is None:
         return None
-    return LabelFacts(RosaLevel(label.rosa_level), label.mandate, label.active)
+    return LabelFacts(RosaLevel(label.rosa_level), label.mandate, label.active, guide,
+                      label.department.personnummer_birth_date_only)
 
 
 def log_contact(
@@ -84,10 +88,12 @@ def prepare_contact(session: Session, draft: ContactDraft, label_id: int | None
     """Validate and route without writing, so a web request can do it before taking the lock.
 
     The label is looked up in the session's identity map first; callers that preload it with
-    its department and group spare the queries.
+    its department and group spare the queries. Its guide comes from a per-label cache, so
+    the guide costs a query only the first time after the label changed.
     """
     label = session.get(Label, label_id) if label_id else None
-    clean = check_contact(draft, label_facts(label))
+    guide = label_guide(session, label) if label is not None else ()
+    clean = check_contact(draft, label_facts(label, guide))
     assert label is not None
     return PreparedContact(clean, label)
 
@@ -115,6 +121,9 @@ def store_contact(
     actor_id = actor.id if actor else None
     reference = next_reference(session, reference_prefix, received.astimezone(STOCKHOLM).year)
     customer = _store_customer(session, clean.customer, now)
+    business = clean.customer.kind.value == "business"
+    due_at, due_soon = (feedback_due(session, received, business=business, label=label)
+                        if forwarded else (None, None))
     case = _insert(session, Case, dict(
         reference=reference,
         tracking_code=new_tracking_code(),
@@ -123,7 +132,7 @@ def store_contact(
         label_id=label.id,
         rosa_level=label.rosa_level,
         urgent=label.urgent,
-        business=clean.customer.kind.value == "business",
+        business=business,
         channel=clean.channel,
         department_id=label.department_id,
         group_id=label.group_id if forwarded else None,
@@ -133,6 +142,11 @@ def store_contact(
         created_at=received,
         updated_at=now,
         resolved_at=None if forwarded else now,
+        guide_values=clean.guide_values,
+        feedback_due_at=due_at,
+        feedback_due_soon_at=due_soon,
+        sla_stage=0,
+        reroute_count=0,
         version=1,
     ))
     contact = _insert(session, Contact, dict(
@@ -146,6 +160,8 @@ def store_contact(
     ))
     record_events(session, case, _intake_events(case, contact, label, decision), actor=actor,
                   now=now)
+    if forwarded and label.urgent:
+        alert_urgent_case(session, case, now=now)
     return IntakeResult(case, contact, decision)
 
 

@@ -1,7 +1,9 @@
 """Administering single labels: create, edit, retire, reactivate — each audited.
 
 Bulk changes go through the taxonomy import (app.services.taxonomy_io); both keep the rule
-that labels are never deleted, because old cases keep their classification.
+that labels are never deleted, because old cases keep their classification. A label moved to
+another case type takes that case type's guide; the move is refused if a key of the label's own
+guide is already used there (answers are stored by key, so a key must mean one thing).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services.audit import audit
-from models import CaseType, Department, Function, Group, Label, User
+from models import CaseType, Department, Function, Group, GuideField, Label, User
 from rosa.errors import RuleViolations, violation
 from rosa.i18n import N_
 from rosa.levels import RosaLevel
@@ -66,6 +68,8 @@ def save_label(session: Session, actor: User, label: Label | None, data: LabelIn
     if problems:
         raise RuleViolations(problems)
     case_type = _case_type(session, names["function"], names["case_type"])
+    if label is not None and label.id is not None and label.case_type_id != case_type.id:
+        _refuse_guide_clash(session, label, case_type)
     created = label is None
     label = label or Label(active=True)
     before = _snapshot(label) if not created else {}
@@ -95,6 +99,16 @@ def set_label_active(session: Session, actor: User, label: Label, active: bool, 
     audit(session, actor, "label.reactivated" if active else "label.retired", "label",
           label.id, now=now, path=list(label.path))
     return label
+
+
+def _refuse_guide_clash(session: Session, label: Label, case_type: CaseType) -> None:
+    own = set(session.scalars(select(GuideField.key).where(GuideField.label_id == label.id)))
+    theirs = set(session.scalars(select(GuideField.key).where(
+        GuideField.case_type_id == case_type.id)))
+    if own & theirs:
+        raise RuleViolations([violation("case_type", N_(
+            "The case type's guide already has the key %(key)s, which this label's own guide "
+            "uses; change one of the guides first"), key=", ".join(sorted(own & theirs)))])
 
 
 def _path_taken(session: Session, names: dict, label: Label | None) -> bool:

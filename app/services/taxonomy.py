@@ -1,4 +1,8 @@
-"""Reading the taxonomy for the console: the label index (cached per process) and choices."""
+"""Reading the taxonomy for the console: the label index (cached per process) and choices.
+
+The cache is rebuilt when the fingerprint changes; guide edits and department changes that
+affect guides set the labels' `updated_at` (app.services.guides.touch_labels), so they count.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from threading import Lock
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from models import CaseType, Function, Label
+from app.services.guides import guides_by_label
+from models import CaseType, Function, GuideField, Label
+from rosa.guides import FieldSpec
 from rosa.routing import default_outcome
 from rosa.signals import LabelEntry, LabelIndex
 
@@ -31,6 +37,8 @@ class LabelView:
     reason: str
     department: str
     group: str
+    guide: tuple[FieldSpec, ...] = ()  # the case type's fields, then the label's own
+    birth_date_only: bool = False  # personnummer fields ask only for the birth date
 
     @property
     def path_text(self) -> str:
@@ -41,7 +49,9 @@ def _fingerprint(session: Session) -> tuple:
     return tuple(session.execute(
         select(func.count(Label.id), func.max(Label.updated_at),
                select(func.count(Function.id)).scalar_subquery(),
-               select(func.count(CaseType.id)).scalar_subquery())
+               select(func.count(CaseType.id)).scalar_subquery(),
+               select(func.count(GuideField.id)).scalar_subquery(),
+               select(func.max(GuideField.id)).scalar_subquery())
     ).one())
 
 
@@ -57,7 +67,8 @@ def label_catalogue(session: Session) -> tuple[dict[int, LabelView], LabelIndex]
             joinedload(Label.department), joinedload(Label.group),
         )
     ).unique().all()
-    views = {label.id: _view(label) for label in labels}
+    guides = guides_by_label(session, labels)
+    views = {label.id: _view(label, guides[label.id]) for label in labels}
     index = LabelIndex(
         LabelEntry(label.id, label.path, tuple(label.signal_word_list), label.active)
         for label in labels
@@ -67,13 +78,14 @@ def label_catalogue(session: Session) -> tuple[dict[int, LabelView], LabelIndex]
     return views, index
 
 
-def _view(label: Label) -> LabelView:
+def _view(label: Label, guide: tuple[FieldSpec, ...] = ()) -> LabelView:
     decision = default_outcome(label.level, label.mandate)
     return LabelView(
         id=label.id, path=label.path, level=label.rosa_level, mandate=label.mandate,
         urgent=label.urgent, avoidable=label.avoidable, active=label.active,
         forwards=decision.forwards, reason=decision.reason, department=label.department.name,
-        group=label.group.name,
+        group=label.group.name, guide=guide,
+        birth_date_only=label.department.personnummer_birth_date_only,
     )
 
 

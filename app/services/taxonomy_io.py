@@ -6,6 +6,11 @@ path (function › case type › label, case-insensitively). A label missing fro
 retired, never deleted, because old cases keep pointing at it; a retired label that comes back
 is reactivated. Exporting and re-importing changes nothing, so an administrator can export,
 edit and import again.
+
+Guides follow the file too: the guide fields of every case type and label in the file become
+exactly those written there (matched by key, so answers stored on cases keep their meaning);
+a case type or label written without `guide` ends up with none. Every label whose guide
+changed gets a new `updated_at`, which is what the guide and catalogue caches watch.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CaseType, Department, Function, Group, Label
+from app.services.guides import field_spec, touch_labels
+from models import CaseType, Department, Function, Group, GuideField, Label
 from rosa.errors import RuleViolations, violation
+from rosa.guides import FieldSpec
 from rosa.i18n import N_
 from rosa.taxonomy import FORMAT_VERSION, LabelSpec, Taxonomy, parse_taxonomy, path_key
 
@@ -94,17 +101,20 @@ def load_yaml(text: str) -> object:
 @dataclass
 class ImportSummary:
     """What an import did, per kind of row ("departments", "groups", "functions",
-    "case_types", "labels"); labels are also counted as retired, reactivated or unchanged."""
+    "case_types", "labels", "guide_fields"); labels are also counted as retired, reactivated
+    or unchanged, and guide fields the file no longer has as removed."""
 
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     retired: int = 0
     reactivated: int = 0
     unchanged: int = 0
+    removed: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
-        return bool(+self.created or +self.updated or self.retired or self.reactivated)
+        return bool(+self.created or +self.updated or self.retired or self.reactivated
+                    or +self.removed)
 
 
 def read_taxonomy(session: Session, text: str) -> Taxonomy:
@@ -132,35 +142,47 @@ def import_taxonomy(session: Session, text: str, *, now: datetime) -> ImportSumm
 def apply_taxonomy(session: Session, taxonomy: Taxonomy, *, now: datetime) -> ImportSummary:
     """Upsert departments, groups and the tree by path; retire labels the file leaves out."""
     summary = ImportSummary()
-    departments, groups = _apply_organisation(session, taxonomy, summary)
+    departments, groups, flagged = _apply_organisation(session, taxonomy, summary)
     tree = _Tree.load(session)
-    seen: set[int] = set()
+    placed: list[tuple[Label, LabelSpec]] = []
     for spec in taxonomy.labels:
         label = tree.label_for(session, spec, summary)
-        seen.add(id(label))
+        placed.append((label, spec))
         _apply_label(label, spec, departments[spec.department], groups[spec.group], summary,
                      now)
+    seen = {id(label) for label, _spec in placed}
     for label in tree.labels.values():
         if id(label) not in seen and label.active:
             label.active, label.retired_at, label.updated_at = False, now, now
             summary.retired += 1
     tree.refresh_active()
     session.flush()
+    changed = _apply_guides(session, tree, taxonomy, placed, summary)
+    touch_labels([label for label in tree.labels.values()
+                  if id(label) in changed or label.department_id in flagged], now)
+    session.flush()
     return summary
 
 
 def _apply_organisation(session: Session, taxonomy: Taxonomy, summary: ImportSummary):
+    """Upsert departments and groups; also return the ids of existing departments whose
+    personnummer rule changed (their labels' guides now ask for something else)."""
     departments = {d.code: d for d in session.scalars(select(Department))}
     groups = {g.code: g for g in session.scalars(select(Group))}
+    flagged: set[int] = set()
     for spec in taxonomy.departments:
         department = departments.get(spec.code)
         if department is None:
             department = departments[spec.code] = Department(code=spec.code)
             session.add(department)
             summary.created["departments"] += 1
-        if _assign(department, name=spec.name, is_contact_centre=spec.contact_centre) and \
+        was_birth_date_only = bool(department.personnummer_birth_date_only)
+        if _assign(department, name=spec.name, is_contact_centre=spec.contact_centre,
+                   personnummer_birth_date_only=spec.personnummer_birth_date_only) and \
                 department.id is not None:
             summary.updated["departments"] += 1
+            if was_birth_date_only != spec.personnummer_birth_date_only:
+                flagged.add(department.id)
         for group_spec in spec.groups:
             group = groups.get(group_spec.code)
             if group is None:
@@ -170,7 +192,7 @@ def _apply_organisation(session: Session, taxonomy: Taxonomy, summary: ImportSum
             if _assign(group, name=group_spec.name, email=group_spec.email,
                        department=department) and group.id is not None:
                 summary.updated["groups"] += 1
-    return departments, groups
+    return departments, groups, flagged
 
 
 def _assign(row, **values) -> bool:
@@ -207,6 +229,55 @@ def _apply_label(label: Label, spec: LabelSpec, department: Department, group: G
         summary.unchanged += 1
     if changed:
         label.updated_at = now
+
+
+def _apply_guides(session: Session, tree: _Tree, taxonomy: Taxonomy,
+                  placed: list[tuple[Label, LabelSpec]], summary: ImportSummary) -> set[int]:
+    """Make the guides of the file's case types and labels what the file says; return the
+    id()s of labels whose combined guide changed."""
+    rows: dict[tuple[str, int], dict[str, GuideField]] = {}
+    for row in session.scalars(select(GuideField)):
+        owner = ("case_type", row.case_type_id) if row.case_type_id is not None else (
+            "label", row.label_id)
+        rows.setdefault(owner, {})[row.key] = row  # type: ignore[index]
+    changed_types: set[int] = set()
+    for guide in taxonomy.case_type_guides:
+        function = tree.functions[path_key(guide.function)]
+        case_type = tree.case_types[(id(function), *path_key(guide.case_type))]
+        if _sync_guide(session, rows.get(("case_type", case_type.id), {}), guide.fields,
+                       {"case_type_id": case_type.id}, summary):
+            changed_types.add(case_type.id)
+    changed: set[int] = set()
+    for label, spec in placed:
+        if _sync_guide(session, rows.get(("label", label.id), {}), spec.guide,
+                       {"label_id": label.id}, summary) or label.case_type_id in changed_types:
+            changed.add(id(label))
+    changed.update(id(label) for label in tree.labels.values()
+                   if label.case_type_id in changed_types)
+    return changed
+
+
+def _sync_guide(session: Session, existing: dict[str, GuideField], specs: tuple[FieldSpec, ...],
+                owner: dict[str, int], summary: ImportSummary) -> bool:
+    """Upsert one owner's fields by key, in the file's order; delete the ones left out."""
+    existing = dict(existing)
+    changed = False
+    for position, spec in enumerate(specs):
+        row = existing.pop(spec.key, None)
+        values = dict(title=spec.title, kind=spec.kind, required=spec.required,
+                      help_text=spec.help_text, choices=list(spec.choices), position=position)
+        if row is None:
+            session.add(GuideField(key=spec.key, **owner, **values))
+            summary.created["guide_fields"] += 1
+            changed = True
+        elif _assign(row, **values):
+            summary.updated["guide_fields"] += 1
+            changed = True
+    for row in existing.values():
+        session.delete(row)
+        summary.removed["guide_fields"] += 1
+        changed = True
+    return changed
 
 
 class _Tree:
@@ -303,7 +374,8 @@ def export_taxonomy(session: Session, *, municipality: str | None = None) -> str
                          key=lambda d: (not d.is_contact_centre, d.name.casefold(), d.code))
     document["departments"] = [_department_entry(d) for d in departments]
     functions = sorted(session.scalars(select(Function)), key=lambda f: f.name.casefold())
-    entries = [_function_entry(f) for f in functions]
+    guides = _guides_by_owner(session)
+    entries = [_function_entry(f, guides) for f in functions]
     document["functions"] = [entry for entry in entries if entry is not None]
     body = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     return EXPORT_HEADER + body
@@ -313,6 +385,8 @@ def _department_entry(department: Department) -> dict[str, object]:
     entry: dict[str, object] = {"code": department.code, "name": department.name}
     if department.is_contact_centre:
         entry["contact_centre"] = True
+    if department.personnummer_birth_date_only:
+        entry["personnummer_birth_date_only"] = True
     groups = []
     for group in sorted(department.groups, key=lambda g: (g.name.casefold(), g.code)):
         item = {"code": group.code, "name": group.name}
@@ -330,7 +404,17 @@ def _routing_of(labels: Iterable[Label]) -> tuple[str, str] | None:
     return next(iter(pairs)) if len(pairs) == 1 else None
 
 
-def _function_entry(function: Function) -> dict[str, object] | None:
+def _guides_by_owner(session: Session) -> dict[tuple[str, int], list[FieldSpec]]:
+    rows = session.scalars(select(GuideField).order_by(GuideField.position, GuideField.id))
+    guides: dict[tuple[str, int], list[FieldSpec]] = {}
+    for row in rows:
+        owner = ("case_type", row.case_type_id) if row.case_type_id is not None else (
+            "label", row.label_id)
+        guides.setdefault(owner, []).append(field_spec(row))  # type: ignore[arg-type]
+    return guides
+
+
+def _function_entry(function: Function, guides: dict) -> dict[str, object] | None:
     types = [c for c in sorted(function.case_types, key=lambda c: c.name.casefold()) if c.labels]
     if not types:
         return None
@@ -338,21 +422,37 @@ def _function_entry(function: Function) -> dict[str, object] | None:
     shared = _routing_of(lab for c in types for lab in c.labels)
     if shared:
         entry["department"], entry["group"] = shared
-    entry["case_types"] = [_case_type_entry(c, shared) for c in types]
+    entry["case_types"] = [_case_type_entry(c, shared, guides) for c in types]
     return entry
 
 
-def _case_type_entry(case_type: CaseType, outer: tuple[str, str] | None) -> dict[str, object]:
+def _case_type_entry(case_type: CaseType, outer: tuple[str, str] | None,
+                     guides: dict) -> dict[str, object]:
     entry: dict[str, object] = {"name": case_type.name}
     shared = outer or _routing_of(case_type.labels)
     if shared and not outer:
         entry["department"], entry["group"] = shared
+    if guides.get(("case_type", case_type.id)):
+        entry["guide"] = [_guide_entry(spec) for spec in guides[("case_type", case_type.id)]]
     labels = sorted(case_type.labels, key=lambda lab: lab.name.casefold())
-    entry["labels"] = [_label_entry(lab, shared) for lab in labels]
+    entry["labels"] = [_label_entry(lab, shared, guides.get(("label", lab.id), []))
+                       for lab in labels]
     return entry
 
 
-def _label_entry(label: Label, shared: tuple[str, str] | None) -> dict[str, object]:
+def _guide_entry(spec: FieldSpec) -> dict[str, object]:
+    entry: dict[str, object] = {"key": spec.key, "title": spec.title, "kind": spec.kind.value}
+    if spec.required:
+        entry["required"] = True
+    if spec.help_text:
+        entry["help"] = spec.help_text
+    if spec.choices:
+        entry["choices"] = _Flow(spec.choices)
+    return entry
+
+
+def _label_entry(label: Label, shared: tuple[str, str] | None,
+                 guide: list[FieldSpec]) -> dict[str, object]:
     entry: dict[str, object] = {"name": label.name, "rosa": label.rosa_level}
     if shared is None:
         entry["department"], entry["group"] = label.department.code, label.group.code
@@ -363,6 +463,8 @@ def _label_entry(label: Label, shared: tuple[str, str] | None) -> dict[str, obje
         entry["signal_words"] = _Flow(label.signal_word_list)
     if label.description:
         entry["description"] = label.description
+    if guide:
+        entry["guide"] = [_guide_entry(spec) for spec in guide]
     if not label.active:
         entry["active"] = False
     return entry

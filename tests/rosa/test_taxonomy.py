@@ -273,3 +273,79 @@ def test_all_problems_are_reported_at_once():
 def test_path_key_ignores_case_and_spacing():
     """Paths match case-insensitively and regardless of repeated spaces."""
     assert path_key("Gata/Park", "Snöröjning ") == path_key("gata/park", "SNÖRÖJNING")
+
+
+# --- guides and the department's personnummer rule --------------------------------------------
+
+def _oil_case_type(document: dict) -> dict:
+    return document["functions"][1]["case_types"][0]
+
+
+def test_guides_on_case_types_and_labels_become_field_specs():
+    """A case type's guide is kept per case type, a label's own fields on the label; keys,
+    kinds, flags, help and alternatives are read as written."""
+    from rosa.guides import FieldKind, FieldSpec
+
+    document = _document()
+    document["departments"][1]["personnummer_birth_date_only"] = True
+    _oil_case_type(document)["guide"] = [
+        {"key": "plats", "title": "Exakt  plats", "kind": "place", "required": True,
+         "help": "T.ex. Åsenvägen 1–9."}]
+    _label(document, 1)["guide"] = [
+        {"key": "amne", "title": "Vad läcker", "kind": "choice", "choices": ["Diesel", "Bensin"]}]
+    taxonomy = parse_taxonomy(document)
+    assert taxonomy.departments[1].personnummer_birth_date_only
+    assert not taxonomy.departments[0].personnummer_birth_date_only
+    oil = taxonomy.labels[2]
+    assert oil.guide == (FieldSpec("amne", "Vad läcker", FieldKind.CHOICE,
+                                   choices=("Diesel", "Bensin")),)
+    guides = {guide.case_type: guide.fields for guide in taxonomy.case_type_guides}
+    assert guides == {"Sophämtning": (), "Oljeläckage": (
+        FieldSpec("plats", "Exakt plats", FieldKind.PLACE, True, "T.ex. Åsenvägen 1–9."),)}
+
+
+def test_guide_problems_are_located_precisely():
+    """Unknown keys, a bad kind, a bad key, a missing title, a choice without alternatives
+    and a flag that is not true/false are each reported at their key."""
+    document = _document()
+    _label(document, 1)["guide"] = [
+        {"key": "Plats!", "title": "Plats", "kind": "plats", "requierd": True},
+        {"key": "amne", "kind": "choice"},
+        {"key": "yta", "title": "Yta", "kind": "choice", "required": "ja"},
+    ]
+    problems = _problems(document)
+    base = "functions[1].case_types[0].labels[0].guide"
+    assert problems[f"{base}[0].requierd"] == ["Unknown key requierd; did you mean required?"]
+    assert "lower-case letters" in problems[f"{base}[0].key"][0]
+    assert problems[f"{base}[0].kind"] == ["Unknown field kind plats; did you mean place?"]
+    assert problems[f"{base}[1].title"] == ["This key is required"]
+    assert "at least two alternatives" in problems[f"{base}[2].choices"][0]
+    assert problems[f"{base}[2].required"] == ["Expected true or false"]
+
+
+def test_a_key_is_used_once_in_a_labels_combined_guide():
+    """A label may not reuse a key of its case type's guide, nor repeat one of its own."""
+    document = _document()
+    _oil_case_type(document)["guide"] = [{"key": "plats", "title": "Plats", "kind": "place"}]
+    _label(document, 1)["guide"] = [
+        {"key": "plats", "title": "Plats igen", "kind": "text"},
+        {"key": "amne", "title": "Ämne", "kind": "text"},
+        {"key": "amne", "title": "Ämne igen", "kind": "text"},
+    ]
+    problems = _problems(document)
+    base = "functions[1].case_types[0].labels[0].guide"
+    assert problems[f"{base}[0].key"] == [
+        "The key plats is used twice in this guide (also at "
+        "functions[1].case_types[0].guide[0].key)"]
+    assert "also at " + f"{base}[1].key" in problems[f"{base}[2].key"][0]
+
+
+def test_guide_must_be_a_list_and_flag_a_boolean():
+    """`guide: plats` and `personnummer_birth_date_only: ja` are refused."""
+    document = _document()
+    _label(document)["guide"] = "plats"
+    document["departments"][0]["personnummer_birth_date_only"] = "ja"
+    problems = _problems(document)
+    assert problems["functions[0].case_types[0].labels[0].guide"] == [
+        "Expected a list (lines starting with -)"]
+    assert problems["departments[0].personnummer_birth_date_only"] == ["Expected true or false"]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.services.intake import log_contact
 from app.services.taxonomy_io import export_taxonomy, import_taxonomy, load_yaml
-from models import CaseType, Department, Function, Group, Label
+from models import CaseType, Department, Function, Group, GuideField, Label
 from rosa.errors import RuleViolations
 from rosa.intake import ContactDraft, CustomerDraft
 
@@ -226,3 +226,142 @@ def test_cli_import_commits_and_export_writes_file_or_stdout(runner, session, tm
     assert stdout.exit_code == 0 and stdout.output == target.read_text(encoding="utf-8")
     again = runner.invoke(args=["taxonomy", "import", str(target)])
     assert again.exit_code == 0 and "No changes." in again.output
+
+
+# --- guides -------------------------------------------------------------------------------------
+
+GUIDED = """\
+departments:
+  - code: tekn
+    name: Tekniska
+    groups:
+      - code: tekn-gata
+        name: Gata
+  - code: voo
+    name: Vård och omsorg
+    personnummer_birth_date_only: true
+    groups:
+      - code: voo-fardtjanst
+        name: Färdtjänst
+functions:
+  - name: Gata/Park
+    group: tekn-gata
+    case_types:
+      - name: Oljeläckage
+        guide:
+          - key: plats
+            title: Exakt plats
+            kind: place
+            required: true
+            help: T.ex. Åsenvägen 1–9.
+        labels:
+          - name: Felanmälan
+            rosa: 5
+            urgent: true
+            guide:
+              - key: amne
+                title: Vad läcker
+                kind: choice
+                required: true
+                choices: [Diesel, Bensin]
+              - key: fordon
+                title: Fordon
+                kind: vehicle
+  - name: Färdtjänst
+    group: voo-fardtjanst
+    case_types:
+      - name: Ansökan
+        labels:
+          - name: Ny ansökan
+            rosa: 5
+            guide:
+              - key: sokande
+                title: Sökandens födelsedatum
+                kind: personnummer
+                required: true
+"""
+
+
+def test_guides_are_imported_and_used_by_the_intake(session, world, now):
+    """Guide fields from the file become the labels' guides, and the intake asks for them;
+    a department's personnummer rule comes from the file too."""
+    from app.services.guides import label_guide
+
+    summary = import_taxonomy(session, GUIDED, now=now)
+    session.commit()
+    assert summary.created["guide_fields"] == 4
+    leak = _label(session, "Gata/Park", "Oljeläckage", "Felanmälan")
+    assert [spec.key for spec in label_guide(session, leak)] == ["plats", "amne", "fordon"]
+    with pytest.raises(RuleViolations) as refused:
+        log_contact(session, world.agent, ContactDraft(
+            channel="phone", citizen_words="Olja på gatan",
+            customer=CustomerDraft(name="Eva Ek", phone="070-111 22 33")), leak.id, now=now)
+    assert set(refused.value.by_field()) == {"guide.plats", "guide.amne"}
+    application = _label(session, "Färdtjänst", "Ansökan", "Ny ansökan")
+    case = log_contact(session, world.agent, ContactDraft(
+        channel="phone", citizen_words="Jag vill söka färdtjänst",
+        customer=CustomerDraft(name="Eva Ek", phone="070-111 22 33"),
+        guide={"sokande": "19121212-1212"}), application.id, now=now).case
+    assert case.guide_values == {"sokande": "1912-12-12"}
+
+
+def test_guides_round_trip_and_follow_the_file(session, now):
+    """Export → import changes nothing; edited, added and removed guide fields are applied
+    by key, and every affected label is marked changed so caches refresh."""
+    from app.services.guides import label_guide
+
+    import_taxonomy(session, GUIDED, now=now)
+    session.flush()
+    exported = export_taxonomy(session)
+    assert "personnummer_birth_date_only: true" in exported
+    assert "choices: [Diesel, Bensin]" in exported
+    summary = import_taxonomy(session, exported, now=now)
+    assert not summary.changed and export_taxonomy(session) == exported
+    leak = _label(session, "Gata/Park", "Oljeläckage", "Felanmälan")
+    label_guide(session, leak)  # cached now
+    later = now.replace(hour=12)
+    edited = GUIDED.replace("title: Exakt plats", "title: Var exakt").replace(
+        "              - key: fordon\n                title: Fordon\n"
+        "                kind: vehicle\n",
+        "              - key: yta\n                title: Yta\n                kind: number\n")
+    summary = import_taxonomy(session, edited, now=later)
+    assert (summary.created["guide_fields"], summary.updated["guide_fields"],
+            summary.removed["guide_fields"]) == (1, 1, 1)
+    assert summary.changed and summary.unchanged == 2  # the labels' own facts are the same
+    assert leak.updated_at == later
+    assert [(s.key, s.title) for s in label_guide(session, leak)] == [
+        ("plats", "Var exakt"), ("amne", "Vad läcker"), ("yta", "Yta")]
+
+
+def test_a_case_type_left_without_guide_loses_its_fields(session, now):
+    """The file is the whole truth: no `guide` means no fields."""
+    import_taxonomy(session, GUIDED, now=now)
+    without = GUIDED.replace(
+        "        guide:\n          - key: plats\n            title: Exakt plats\n"
+        "            kind: place\n            required: true\n"
+        "            help: T.ex. Åsenvägen 1–9.\n", "")
+    summary = import_taxonomy(session, without, now=now)
+    assert summary.removed["guide_fields"] == 1
+    assert session.scalar(select(func.count()).select_from(GuideField)) == 3
+
+
+def test_a_broken_guide_is_refused_with_line_and_path(runner, session, tmp_path, english):
+    """A guide problem is reported like any other: file, line, path and reason."""
+    text = GUIDED.replace("kind: vehicle", "kind: fordon")
+    file = tmp_path / "broken.yaml"
+    file.write_text(text, encoding="utf-8")
+    result = runner.invoke(args=["taxonomy", "import", str(file)])
+    assert result.exit_code == 1
+    expected = (f"broken.yaml: line {_line_of(text, 'kind: fordon')}: "
+                "functions[0].case_types[0].labels[0].guide[1].kind: Unknown field kind fordon")
+    assert expected in result.output
+    assert session.scalar(select(func.count()).select_from(GuideField)) == 0
+
+
+def test_demo_guides_round_trip(session, now):
+    """The demo municipality's guides survive export and import unchanged."""
+    summary = import_taxonomy(session, DEMO, now=now)
+    assert summary.created["guide_fields"] >= 40
+    session.flush()
+    again = import_taxonomy(session, export_taxonomy(session), now=now)
+    assert not again.changed

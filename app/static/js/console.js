@@ -1,5 +1,6 @@
 /* Agent console: label suggestions as you type (an ARIA combobox), the outcome preview for
-   the chosen label, and Ctrl+Enter to save. Everything works without this script too. */
+   the chosen label, its guide (case details) fetched in place, and Ctrl+Enter to save.
+   Everything works without this script too. */
 (function () {
   "use strict";
   var search = document.getElementById("label-search");
@@ -8,6 +9,9 @@
   var outcome = document.getElementById("label-outcome");
   var words = document.getElementById("citizen_words");
   var form = document.getElementById("contact-form");
+  var guide = document.getElementById("guide");
+  var guideStatus = document.getElementById("guide-status");
+  var forwardBox = document.getElementById("forward");
   if (!search || !list || !select) { return; }
   var active = -1;
   var items = [];
@@ -43,6 +47,47 @@
     showOutcome(label);
     close();
     search.value = label.path;
+    loadGuide();
+  }
+
+  /* The guide: answers typed so far are kept by field name when the guide is replaced, so a
+     field both labels share (say "plats") keeps its text. */
+  function guideAnswers() {
+    var kept = {};
+    guide.querySelectorAll("input, select, textarea").forEach(function (input) {
+      if (input.type === "radio") { if (input.checked) { kept[input.name] = input.value; } }
+      else if (input.value) { kept[input.name] = input.value; }
+    });
+    return kept;
+  }
+
+  function restoreAnswers(kept) {
+    guide.querySelectorAll("input, select, textarea").forEach(function (input) {
+      if (!(input.name in kept)) { return; }
+      if (input.type === "radio") { input.checked = input.value === kept[input.name]; }
+      else { input.value = kept[input.name]; }
+    });
+  }
+
+  var guideRequest = 0;
+  function loadGuide() {
+    if (!guide) { return; }
+    var id = select.value;
+    var ticket = ++guideRequest;
+    var kept = guideAnswers();
+    if (!id) { clear(guide); guideStatus.textContent = ""; return; }
+    var url = guide.dataset.guideUrl.replace("/0/guide", "/" + id + "/guide") +
+      (forwardBox && forwardBox.checked ? "?forward=1" : "");
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        if (ticket !== guideRequest) { return; }
+        guide.innerHTML = html;
+        restoreAnswers(kept);
+        var fieldset = guide.querySelector("fieldset.guide");
+        guideStatus.textContent = fieldset ? fieldset.dataset.announce : "";
+      })
+      .catch(function () { /* the form still works: the server shows the guide on submit */ });
   }
 
   function close() {
@@ -111,11 +156,13 @@
     });
   }
   select.addEventListener("change", function () {
+    loadGuide();
     if (!select.value) { showOutcome(null); return; }
     fetch(search.dataset.infoUrl.replace(/0$/, select.value), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(showOutcome);
   });
+  if (forwardBox) { forwardBox.addEventListener("change", loadGuide); }
   if (form) {
     form.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.submit(); }
