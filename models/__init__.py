@@ -7,12 +7,30 @@ from models.cases import Case, Contact, ReferenceCounter
 from models.customers import Customer, CustomerNameTerm
 from models.events import CaseEvent
 from models.guides import GuideField
+from models.knowledge import (
+    Article,
+    ArticleFlag,
+    ArticleUse,
+    ArticleVersion,
+    Bulletin,
+    ThesaurusEntry,
+    article_labels,
+    bulletin_labels,
+)
 from models.notifications import Notification, OutgoingMail
 from models.organisation import Department, Group, group_members
 from models.taxonomy import CaseType, Function, Label
 from models.users import ApiToken, User
 
 __all__ = [
+    "Article",
+    "ArticleFlag",
+    "ArticleUse",
+    "ArticleVersion",
+    "Bulletin",
+    "ThesaurusEntry",
+    "article_labels",
+    "bulletin_labels",
     "ApiToken",
     "AuditEntry",
     "Base",

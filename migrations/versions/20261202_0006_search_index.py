@@ -1,0 +1,24 @@
+"""full-text index of knowledge-base articles (SQLite FTS5 or PostgreSQL GIN)
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-02 04:00:00
+"""
+
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+import models.types  # noqa: F401
+
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
