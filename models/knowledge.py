@@ -1,7 +1,8 @@
 """The knowledge base: articles (answers, checklists), bulletins and the thesaurus.
 
-Articles keep every saved version; `search_document` holds the analysed terms
-(knowledge_base.analyse) that the full-text index reads: SQLite FTS5 or PostgreSQL tsvector.
+Articles keep every saved version. The `search_*` columns hold the analysed terms
+(knowledge_base.analyse) of title, answer (script and checklist) and body, which the full-text
+index reads with those weights: SQLite FTS5 or a PostgreSQL tsvector.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ class Article(Base):
     valid_to: Mapped[date | None]
     review_by: Mapped[date | None]
     times_used: Mapped[int] = mapped_column(default=0)
-    search_document: Mapped[str] = mapped_column(Text, default="")
+    search_title: Mapped[str] = mapped_column(Text, default="")
+    search_answer: Mapped[str] = mapped_column(Text, default="")
+    search_body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

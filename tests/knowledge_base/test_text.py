@@ -108,3 +108,14 @@ def test_suffixes_are_not_mistaken_for_parts():
     vocabulary = Vocabulary(["lära", "are", "park", "ring", "plats", "sen", "and", "störa"])
     for word in ("lärare", "parkering", "platsen", "störande"):
         assert vocabulary.split(word) == ()
+
+
+def test_index_fields_hold_analysed_terms_per_weighted_field():
+    """Title, answer (with checklist) and body are analysed separately for the index."""
+    from knowledge_base.documents import index_fields
+
+    fields = index_fields("Bygglov för pool", "Ring bygglovsenheten", ["Ta med ritning"],
+                          "## Ansökan\n*Bygglovsansökan* görs [på webben](https://x.se).")
+    assert "bygglov" in fields["search_title"].split()
+    assert "ritning" in fields["search_answer"].split()
+    assert "bygglov" in fields["search_body"].split() and "##" not in fields["search_body"]
