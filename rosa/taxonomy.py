@@ -40,9 +40,12 @@ TOP_KEYS = ("version", "municipality", "departments", "functions")
 DEPARTMENT_KEYS = ("code", "name", "contact_centre", "personnummer_birth_date_only", "groups")
 GROUP_KEYS = ("code", "name", "email")
 FUNCTION_KEYS = ("name", "department", "group", "case_types")
-CASE_TYPE_KEYS = ("name", "department", "group", "guide", "labels")
+DEADLINE_KEYS = ("feedback_working_days", "feedback_working_hours")
+CASE_TYPE_KEYS = ("name", "department", "group", "guide", *DEADLINE_KEYS, "labels")
 LABEL_KEYS = ("name", "rosa", "department", "group", "mandate", "urgent", "avoidable",
-              "signal_words", "description", "guide", "active")
+              "signal_words", "description", "guide", *DEADLINE_KEYS, "active")
+MAX_WORKING_DAYS = 30
+MAX_WORKING_HOURS = 200
 GUIDE_FIELD_KEYS = ("key", "title", "kind", "required", "help", "choices")
 # rosa.guides names the attributes as the admin form does; the file says `help`.
 _GUIDE_ATTRIBUTES = {"help_text": "help"}
@@ -65,6 +68,14 @@ class DepartmentSpec:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """A feedback-deadline override: working days, or working hours (urgent labels)."""
+
+    working_days: int | None = None
+    working_hours: int | None = None
+
+
+@dataclass(frozen=True)
 class LabelSpec:
     """One leaf of the tree with everything routing needs; department is always resolved."""
 
@@ -81,6 +92,7 @@ class LabelSpec:
     description: str = ""
     active: bool = True
     guide: tuple[FieldSpec, ...] = ()  # the label's own fields, after its case type's
+    deadline: Deadline = Deadline()
 
     @property
     def path(self) -> tuple[str, str, str]:
@@ -93,11 +105,12 @@ class LabelSpec:
 
 @dataclass(frozen=True)
 class CaseTypeGuide:
-    """The guide fields a case type gives all its labels (possibly none: then it has none)."""
+    """What a case type gives all its labels: guide fields and a deadline override."""
 
     function: str
     case_type: str
     fields: tuple[FieldSpec, ...] = ()
+    deadline: Deadline = Deadline()
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -284,6 +297,25 @@ class _Node:
             self.problems.add(self.at(key), str(error))
             return None
 
+    def deadline(self) -> Deadline:
+        """`feedback_working_days` or `feedback_working_hours` (not both), whole numbers."""
+        found = {}
+        for key, top in (("feedback_working_days", MAX_WORKING_DAYS),
+                         ("feedback_working_hours", MAX_WORKING_HOURS)):
+            value = self.data.get(key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= top:
+                self.problems.add(self.at(key), N_("Expected a whole number from 1 to %(max)s"),
+                                  max=top)
+            else:
+                found[key] = value
+        if len(found) == 2:
+            self.problems.add(self.at("feedback_working_hours"), N_(
+                "Give the deadline in working days or in working hours, not both"))
+            return Deadline()
+        return Deadline(found.get("feedback_working_days"), found.get("feedback_working_hours"))
+
     def words(self, key: str, *, reason: str = N_("A signal word must be non-empty text"),
               max_len: int = MAX_SIGNAL_WORD) -> tuple[str, ...]:
         found: dict[str, None] = {}
@@ -448,7 +480,7 @@ def _case_type(loc: _Loc, raw: object, function: str | None, outer: _Routing,
     routing = _routing(node, outer, 1, organisation, problems)
     shared, shared_keys = _guide(node, {}, problems)
     if function is not None and name is not None:
-        guides.append(CaseTypeGuide(function, name, shared))
+        guides.append(CaseTypeGuide(function, name, shared, node.deadline()))
     labels = []
     first_label: dict[tuple[str, ...], _Loc] = {}
     for label_loc, label_raw in node.items("labels", required=True):
@@ -517,8 +549,9 @@ def _label(node: _Node, path: tuple[str | None, str | None, str | None], outer: 
     function, case_type, name = path
     if function is None or case_type is None or name is None or level is None or route is None:
         return None
+    deadline = node.deadline()
     return LabelSpec(function, case_type, name, level, route[0], route[1], mandate, urgent,
-                     avoidable, words, description, active, guide)
+                     avoidable, words, description, active, guide, deadline)
 
 
 def _guide(node: _Node, shared_keys: Mapping[str, _Loc],

@@ -23,6 +23,10 @@ class LabelForm(FlaskForm):
     avoidable = BooleanField(_l("Avoidable demand (should never have arisen)"))
     signal_words = TextAreaField(_l("Signal words"), validators=[Length(max=4000)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
+    feedback_working_days = StringField(_l("Feedback deadline in working days"),
+                                        validators=[Length(max=3)])
+    feedback_working_hours = StringField(_l("… or in working hours (urgent labels)"),
+                                         validators=[Length(max=3)])
 
     def fill_choices(self, departments, translate) -> None:
         self.rosa_level.choices = [

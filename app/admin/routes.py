@@ -56,7 +56,13 @@ def _form(label: Label | None = None) -> LabelForm:
         form.avoidable.data = label.avoidable
         form.signal_words.data = label.signal_words
         form.description.data = label.description
+        form.feedback_working_days.data = _text(label.feedback_working_days)
+        form.feedback_working_hours.data = _text(label.feedback_working_hours)
     return form
+
+
+def _text(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _input(form: LabelForm) -> LabelInput:
@@ -70,6 +76,8 @@ def _input(form: LabelForm) -> LabelInput:
         mandate=bool(form.mandate.data), urgent=bool(form.urgent.data),
         avoidable=bool(form.avoidable.data), signal_words=form.signal_words.data or "",
         description=form.description.data or "",
+        feedback_working_days=form.feedback_working_days.data or "",
+        feedback_working_hours=form.feedback_working_hours.data or "",
     )
 
 

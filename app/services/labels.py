@@ -36,6 +36,27 @@ class LabelInput:
     avoidable: bool = False
     signal_words: str = ""
     description: str = ""
+    feedback_working_days: str = ""
+    feedback_working_hours: str = ""
+
+
+def _deadline(data: LabelInput, problems: list) -> tuple[int | None, int | None]:
+    """Optional override of the feedback deadline: working days or working hours, not both."""
+    values = {}
+    for field, top in (("feedback_working_days", 30), ("feedback_working_hours", 200)):
+        raw = getattr(data, field).strip()
+        if not raw:
+            values[field] = None
+        elif not raw.isdigit() or not 0 < int(raw) <= top:
+            problems.append(violation(field, N_("Expected a whole number from 1 to %(max)s"),
+                                      max=top))
+            values[field] = None
+        else:
+            values[field] = int(raw)
+    if values["feedback_working_days"] and values["feedback_working_hours"]:
+        problems.append(violation("feedback_working_hours", N_(
+            "Give the deadline in working days or in working hours, not both")))
+    return values["feedback_working_days"], values["feedback_working_hours"]
 
 
 def save_label(session: Session, actor: User, label: Label | None, data: LabelInput, *,
@@ -63,6 +84,7 @@ def save_label(session: Session, actor: User, label: Label | None, data: LabelIn
         problems.append(violation("group_id", N_("Choose the group that receives the cases")))
     elif department is not None and group.department_id != department.id:
         problems.append(violation("group_id", N_("The group must belong to the department")))
+    working_days, working_hours = _deadline(data, problems)
     if not problems and _path_taken(session, names, label):
         problems.append(violation("name", N_("A label with this path already exists")))
     if problems:
@@ -82,6 +104,7 @@ def save_label(session: Session, actor: User, label: Label | None, data: LabelIn
     label.signal_words = "\n".join(
         w.strip() for w in data.signal_words.replace(",", "\n").splitlines() if w.strip())
     label.description = data.description.strip()
+    label.feedback_working_days, label.feedback_working_hours = working_days, working_hours
     label.updated_at = now
     session.add(label)
     session.flush()
@@ -146,4 +169,6 @@ def _snapshot(label: Label) -> dict:
         "department_id": label.department_id, "group_id": label.group_id,
         "mandate": label.mandate, "urgent": label.urgent, "avoidable": label.avoidable,
         "signal_words": label.signal_words,
+        "feedback_working_days": label.feedback_working_days,
+        "feedback_working_hours": label.feedback_working_hours,
     }

@@ -213,7 +213,8 @@ def _apply_label(label: Label, spec: LabelSpec, department: Department, group: G
         label, name=spec.name, rosa_level=int(spec.rosa_level), department=department,
         group=group, mandate=spec.mandate, urgent=spec.urgent, avoidable=spec.avoidable,
         signal_words="\n".join(spec.signal_words), description=spec.description,
-        active=spec.active,
+        active=spec.active, feedback_working_days=spec.deadline.working_days,
+        feedback_working_hours=spec.deadline.working_hours,
     )
     if spec.active and not was_active:
         label.retired_at = None
@@ -247,6 +248,8 @@ def _apply_guides(session: Session, tree: _Tree, taxonomy: Taxonomy,
         if _sync_guide(session, rows.get(("case_type", case_type.id), {}), guide.fields,
                        {"case_type_id": case_type.id}, summary):
             changed_types.add(case_type.id)
+        _assign(case_type, feedback_working_days=guide.deadline.working_days,
+                feedback_working_hours=guide.deadline.working_hours)
     changed: set[int] = set()
     for label, spec in placed:
         if _sync_guide(session, rows.get(("label", label.id), {}), spec.guide,
@@ -434,10 +437,16 @@ def _case_type_entry(case_type: CaseType, outer: tuple[str, str] | None,
         entry["department"], entry["group"] = shared
     if guides.get(("case_type", case_type.id)):
         entry["guide"] = [_guide_entry(spec) for spec in guides[("case_type", case_type.id)]]
+    entry.update(_deadline_entry(case_type))
     labels = sorted(case_type.labels, key=lambda lab: lab.name.casefold())
     entry["labels"] = [_label_entry(lab, shared, guides.get(("label", lab.id), []))
                        for lab in labels]
     return entry
+
+
+def _deadline_entry(owner: CaseType | Label) -> dict[str, int]:
+    return {key: getattr(owner, key) for key in ("feedback_working_days", "feedback_working_hours")
+            if getattr(owner, key) is not None}
 
 
 def _guide_entry(spec: FieldSpec) -> dict[str, object]:
@@ -465,6 +474,7 @@ def _label_entry(label: Label, shared: tuple[str, str] | None,
         entry["description"] = label.description
     if guide:
         entry["guide"] = [_guide_entry(spec) for spec in guide]
+    entry.update(_deadline_entry(label))
     if not label.active:
         entry["active"] = False
     return entry

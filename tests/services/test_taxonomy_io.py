@@ -365,3 +365,35 @@ def test_demo_guides_round_trip(session, now):
     session.flush()
     again = import_taxonomy(session, export_taxonomy(session), now=now)
     assert not again.changed
+
+
+def test_deadline_overrides_import_export_and_reach_intake(session, now):
+    """A case type's working days and a label's working hours are stored and exported."""
+    before = ("      - name: Läckage\n        labels:\n"
+              "          - name: Akut läcka\n            rosa: 5\n")
+    after = ("      - name: Läckage\n        feedback_working_days: 2\n        labels:\n"
+             "          - name: Akut läcka\n            rosa: 5\n"
+             "            feedback_working_hours: 4\n")
+    text = ANNANKOMMUN.replace(before, after)
+    assert text != ANNANKOMMUN
+    import_taxonomy(session, text, now=now)
+    session.commit()
+    leak = _label(session, "Vatten", "Läckage", "Akut läcka")
+    assert (leak.feedback_working_hours, leak.case_type.feedback_working_days) == (4, 2)
+    exported = export_taxonomy(session)
+    assert "feedback_working_hours: 4" in exported and "feedback_working_days: 2" in exported
+    assert import_taxonomy(session, exported, now=now).changed is False
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ("            feedback_working_hours: 0\n", "whole number from 1 to 200"),
+    ("            feedback_working_days: 2\n            feedback_working_hours: 4\n",
+     "not both"),
+])
+def test_bad_deadline_overrides_are_refused_with_their_place(session, now, lines, message):
+    """Zero hours, or days and hours together, are named with the key's line."""
+    text = ANNANKOMMUN.replace("          - name: Akut läcka\n            rosa: 5\n",
+                               "          - name: Akut läcka\n            rosa: 5\n" + lines)
+    with pytest.raises(RuleViolations) as refused:
+        import_taxonomy(session, text, now=now)
+    assert any(message in v.format() for v in refused.value.violations)

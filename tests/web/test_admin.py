@@ -74,3 +74,19 @@ def test_users_cli_creates_accounts_and_tokens(runner, world, session):
     short = runner.invoke(args=["users", "create", "kort", "--role", "agent",
                                 "--password", "kort"])
     assert short.exit_code == 1
+
+
+def test_admin_sets_a_deadline_override_and_bad_ones_are_explained(world, login_as, session):
+    """Working hours for an urgent label are saved; days and hours together are refused."""
+    client = login_as(world.admin)
+    token = csrf_token(client.get("/admin/labels/new").get_data(as_text=True))
+    refused = client.post("/admin/labels/new", data={
+        **_label_form(world, feedback_working_days="2", feedback_working_hours="4"),
+        "csrf_token": token})
+    assert refused.status_code == 422 and "inte båda" in refused.get_data(as_text=True)
+    saved = client.post("/admin/labels/new", data={
+        **_label_form(world, feedback_working_hours="4"), "csrf_token": token})
+    assert saved.status_code == 303
+    session.rollback()
+    label = session.scalar(select(Label).where(Label.name == "Hämtning"))
+    assert (label.feedback_working_days, label.feedback_working_hours) == (None, 4)
