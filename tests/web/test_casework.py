@@ -356,3 +356,31 @@ def test_the_api_hides_other_departments_cases_and_audits_reads(world, session, 
     logged = session.scalars(select(AuditEntry.target_id).where(
         AuditEntry.action == "case.viewed", AuditEntry.actor_id == world.handler.id)).all()
     assert logged == [str(own.id)]
+
+
+def test_two_simultaneous_edits_of_one_version_save_exactly_one(world, session, live_server):
+    """Two people save the same version at the same instant: one is saved, one refused."""
+    case = forward(session, world)
+    other = colleague(session, world)
+    clients = [_browser_session(live_server, user) for user in (world.handler, other)]
+    pages = [c.get(f"{live_server}/queues/cases/{case.reference}").text for c in clients]
+    barrier = threading.Barrier(2)
+    results: list[requests.Response | None] = [None, None]
+
+    def save(i):
+        barrier.wait()
+        results[i] = clients[i].post(
+            f"{live_server}/cases/{case.reference}/edit", allow_redirects=False,
+            data={"csrf_token": csrf_token(pages[i]), "version": _version(pages[i]),
+                  "summary": f"Version {i}"})
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(r.status_code for r in results) == [303, 409]
+    winner = next(i for i, r in enumerate(results) if r.status_code == 303)
+    assert reload(session, case).summary == f"Version {winner}"
+    edits = [e for e in events_of(session, case) if e.kind is EventKind.DETAILS_EDITED]
+    assert len(edits) == 1
