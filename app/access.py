@@ -25,7 +25,9 @@ def visible_cases(user: User) -> Select:
     if user.role in ALL_CASES_ROLES:
         return query
     if user.role is Role.HANDLER and user.department_id is not None:
-        return query.where(Case.department_id == user.department_id)
+        # `+ 0` keeps SQLite from choosing the department index (a quarter of all cases) over
+        # the narrower group/status indexes that every handler page also filters by.
+        return query.where(Case.department_id + 0 == user.department_id)
     return query.where(false())
 
 

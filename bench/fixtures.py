@@ -9,10 +9,19 @@
 * an agent account `bench-agent` in the contact centre, created through
   `app.services.users.create_user` (production password hashing, so logging in costs what it
   costs in production -- once per simulated client, before the clock starts);
-* a fresh API token for that agent through `app.services.users.issue_token`.
+* a fresh API token for that agent through `app.services.users.issue_token`;
+* for the queue scenario: the *queue group* -- the forwarding group (outside the contact
+  centre) with the most active labels whose cases it receives without the agent asking
+  (ties: lowest id; `tekn-gata` in the demo taxonomy) -- a handler account `bench-handler`
+  (role handler, production password hashing) in that group's department, member of the
+  queue group and of up to two other groups of the same department, and a colleague
+  `bench-handler-2` in the queue group only (so claimed cases are not all "mine").
+  bench/generate_cases.py `--queue-group` then fills the queue group with open cases.
 
-Prints {"username", "password", "token", "level2": [ids], "level5": [ids]}; the database is
-committed once. Running it twice reuses the account and issues another token.
+Prints {"username", "password", "token", "level2": [ids], "level5": [ids],
+"handler": {"username", "password", "user_id", "department_id", "groups": [ids]},
+"queue_group": {"id", "code", "name"}}; the database is committed once. Running it twice
+reuses the accounts (with new passwords) and issues another token.
 """
 
 from __future__ import annotations
@@ -28,6 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 
 USERNAME = "bench-agent"
+HANDLER = "bench-handler"
+COLLEAGUE = "bench-handler-2"
+OTHER_GROUPS = 2  # further groups of the department bench-handler belongs to
 
 
 def _bench_taxonomy(session) -> None:
@@ -69,6 +81,70 @@ def _label_ids(session, level: int) -> list[int]:
         .limit(20)))
 
 
+def _queue_group(session):
+    """The forwarding group that receives the most labels by policy (rosa.routing)."""
+    from models import Department, Group, Label
+    from rosa.levels import RosaLevel
+    from rosa.routing import default_outcome
+
+    forwarding: dict[int, int] = {}
+    rows = session.execute(
+        select(Label.group_id, Label.rosa_level, Label.mandate)
+        .join(Group, Group.id == Label.group_id)
+        .join(Department, Department.id == Group.department_id)
+        .where(Label.active, Label.group_id.is_not(None), Department.is_contact_centre.is_(False)))
+    for group_id, level, mandate in rows:
+        if default_outcome(RosaLevel(level), bool(mandate)).forwards:
+            forwarding[group_id] = forwarding.get(group_id, 0) + 1
+    if not forwarding:
+        raise SystemExit("no label forwards to a department group: no queue to benchmark")
+    best = min(forwarding, key=lambda gid: (-forwarding[gid], gid))
+    return session.get(Group, best)
+
+
+def _handler(session, username: str, full_name: str, password: str, department, groups,
+             *, now: datetime):
+    """A handler account in `department`, member of exactly `groups` (not a lead)."""
+    from werkzeug.security import generate_password_hash
+
+    from app.services import users
+    from app.services.users import create_user
+    from models import User
+    from rosa.vocabulary import Role
+
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = create_user(session, username=username, full_name=full_name, password=password,
+                           role=Role.HANDLER, department_code=department.code,
+                           group_codes=tuple(g.code for g in groups), now=now)
+    else:
+        user.password_hash = generate_password_hash(password, method=users.PASSWORD_METHOD)
+        user.role, user.department, user.groups = Role.HANDLER, department, list(groups)
+        user.is_active_account, user.failed_logins, user.locked_until = True, 0, None
+    session.flush()
+    return user
+
+
+def ensure_handler(session, *, now: datetime) -> dict:
+    """bench-handler and a colleague, members of the queue group (see the module docstring)."""
+    from models import Group
+
+    group = _queue_group(session)
+    department = group.department
+    others = list(session.scalars(
+        select(Group).where(Group.department_id == department.id, Group.id != group.id)
+        .order_by(Group.name, Group.id).limit(OTHER_GROUPS)))
+    password = secrets.token_urlsafe(18)
+    user = _handler(session, HANDLER, "Bench Handläggare", password, department,
+                    [group, *others], now=now)
+    _handler(session, COLLEAGUE, "Bench Kollega", secrets.token_urlsafe(18), department,
+             [group], now=now)
+    return {"handler": {"username": HANDLER, "password": password, "user_id": user.id,
+                        "department_id": department.id,
+                        "groups": [g.id for g in (group, *others)]},
+            "queue_group": {"id": group.id, "code": group.code, "name": group.name}}
+
+
 def ensure(session, *, now: datetime) -> dict:
     from app.services.users import create_user, issue_token
     from models import Department, User
@@ -97,7 +173,8 @@ def ensure(session, *, now: datetime) -> dict:
     session.flush()
     token = issue_token(session, user, "benchmark", now=now)
     return {"username": USERNAME, "password": password, "token": token,
-            "level2": _label_ids(session, 2), "level5": _label_ids(session, 5)}
+            "level2": _label_ids(session, 2), "level5": _label_ids(session, 5),
+            **ensure_handler(session, now=now)}
 
 
 def main() -> None:

@@ -39,6 +39,24 @@ runs it.
 The last line printed is a JSON object with the row counts, the seconds taken and rows/s.
 `--queries-out` writes look-up strings sampled from the generated data (references, phone
 numbers as typed, surnames and full names) for bench/run.py.
+
+A full queue, for the queue benchmark: `--queue-group ID --queue-cases N` adds N more cases,
+all *open* in that group, to the same load (so references stay in order of creation):
+
+* created over the last `--queue-days` (60) days, office hours as above;
+* a label of that group that forwards by policy (forwarded at the agent's request when none
+  does); 3 % are urgent (an urgent label of the group when it has one, else the flag as the
+  intake would have set it from a label marked urgent at the time);
+* about 35 % `forwarded` (unclaimed), 45 % `in_progress`, 20 % `waiting` -- a case younger
+  than a day is still forwarded with a 70 % chance more; worked cases are claimed
+  (`claimed_by_id`, `claimed_at`) by a handler who is a member of the group, each member
+  alike (bench/fixtures.py puts bench-handler and bench-handler-2 there), with the events
+  app.services.casework writes: `claimed` {"from": "forwarded", "to": "in_progress"} by the
+  handler, and for waiting cases a `status_changed`
+  {"action": "wait", "comment": "", "from": "in_progress", "to": "waiting"}.
+
+The other generated cases are not claimed by anyone: their in_progress/waiting statuses come
+with an actor-less `status_changed` event, as before the claim existed.
 """
 
 from __future__ import annotations
@@ -89,6 +107,8 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as app.services.referen
 LEVEL_SHARE = {1: 0.30, 2: 0.30, 3: 0.10, 4: 0.10, 5: 0.15, 6: 0.05}  # share of contacts
 CHANNELS = ("phone", "email", "web", "chat", "visit", "sms", "letter")
 CHANNEL_WEIGHTS = (60, 15, 10, 7, 5, 2, 1)
+QUEUE_URGENT_SHARE = 0.03
+QUEUE_STATUS_WEIGHTS = (("forwarded", 35), ("in_progress", 45), ("waiting", 20))
 HOUR_WEIGHTS = {7: 2, 8: 9, 9: 12, 10: 12, 11: 10, 12: 7, 13: 11, 14: 11, 15: 10, 16: 7,
                 17: 3, 18: 1}
 
@@ -101,7 +121,7 @@ COLUMNS = {
     "cases": ("id", "reference", "tracking_code", "status", "resolution", "label_id",
               "rosa_level", "urgent", "business", "channel", "department_id", "group_id",
               "customer_id", "created_by_id", "summary", "created_at", "updated_at",
-              "resolved_at", "version"),
+              "resolved_at", "version", "claimed_by_id", "claimed_at"),
     "contacts": ("id", "case_id", "channel", "received_at", "agent_id", "customer_id",
                  "citizen_words", "answer_given"),
     "case_events": ("id", "case_id", "at", "actor_id", "kind", "citizen_visible", "data"),
@@ -190,6 +210,14 @@ def _timestamps(n: int, years: float, end: datetime, rng: random.Random) -> arra
     return array("d", sorted(out))
 
 
+def _merge(stamps: array, queued: array) -> tuple[array, bytearray | None]:
+    """One timeline of both sorted stamp arrays, with a flag per stamp: 1 = a queue case."""
+    if not queued:
+        return stamps, None
+    merged = sorted([(ts, 0) for ts in stamps] + [(ts, 1) for ts in queued])
+    return array("d", (ts for ts, _ in merged)), bytearray(flag for _, flag in merged)
+
+
 class Generator:
     """Builds the rows of one batch of cases at a time; keeps ids, counters and samples.
 
@@ -199,7 +227,7 @@ class Generator:
     """
 
     def __init__(self, conn: Connection, *, prefix: str, seed: int, sqlite: bool,
-                 sample_size: int) -> None:
+                 sample_size: int, queue_group: int | None = None) -> None:
         self.tax = Taxonomy(conn)
         self.ids = _next_ids(conn)
         self.prefix = prefix
@@ -216,6 +244,27 @@ class Generator:
         self.now = datetime.now(UTC)
         self._channel_cum = list(accumulate(CHANNEL_WEIGHTS))
         self._decisions: dict[tuple[int, bool], tuple] = {}
+        self.queue = self._queue_spec(conn, queue_group) if queue_group else None
+
+    def _queue_spec(self, conn: Connection, group_id: int) -> dict:
+        """Labels (normal, urgent) and claiming handlers of the queue group."""
+        labels = [label for label in self.tax.labels if label["group_id"] == group_id]
+        if not labels:
+            raise SystemExit(f"--queue-group {group_id}: no active label routes to that group")
+        by_policy = [label for label in labels if self._decision(label, False)[0]]
+        override = not by_policy
+        pool = by_policy or labels
+        claimers = list(conn.scalars(text(
+            "SELECT u.id FROM users u JOIN group_members m ON m.user_id = u.id "
+            "WHERE m.group_id = :g AND u.role = 'handler' AND u.is_active_account "
+            "ORDER BY u.id"), {"g": group_id}))
+        if not claimers:
+            raise SystemExit(f"--queue-group {group_id}: no handler is a member of that group "
+                             "(bench/fixtures.py adds bench-handler)")
+        return {"group_id": group_id, "override": override, "claimers": claimers,
+                "normal": [label for label in pool if not label["urgent"]] or pool,
+                "urgent": [label for label in pool if label["urgent"]],
+                "status_cum": list(accumulate(w for _, w in QUEUE_STATUS_WEIGHTS))}
 
     def _dt(self, value: datetime | None):
         if value is None:
@@ -287,16 +336,21 @@ class Generator:
             self._sample("fullname", "customer", person.name)
         return cid, person.kind
 
-    def batch(self, stamps) -> dict[str, list[tuple]]:
+    def batch(self, stamps, flags=None) -> dict[str, list[tuple]]:
+        """The rows of the cases created at `stamps`; a true flag makes a queue case."""
         rows: dict[str, list[tuple]] = {name: [] for name in COLUMNS}
-        for ts in stamps:
-            self._case(rows, datetime.fromtimestamp(ts, UTC))
+        for i, ts in enumerate(stamps):
+            self._case(rows, datetime.fromtimestamp(ts, UTC), bool(flags and flags[i]))
         return rows
 
-    def _case(self, rows: dict, created: datetime) -> None:
+    def _case(self, rows: dict, created: datetime, queued: bool = False) -> None:
         rng = self.rng
-        label = self.tax.pick(rng)
-        override = label["level"] <= 4 and rng.random() < 0.03
+        if queued:
+            label, urgent, override = self._queue_label()
+        else:
+            label = self.tax.pick(rng)
+            urgent = label["urgent"]
+            override = label["level"] <= 4 and rng.random() < 0.03
         forwards, classified, outcome_kind, outcome = self._decision(label, override)
         channel = rng.choices(CHANNELS, cum_weights=self._channel_cum)[0]
         actor = None if channel == "web" or not self.tax.agents else rng.choice(self.tax.agents)
@@ -316,14 +370,19 @@ class Generator:
         self.ids["contacts"] += 1
         words = self.fake.citizen_words(label["name"])
         answer = "" if forwards and rng.random() < 0.7 else self.fake.answer(label["name"])
-        status, resolved_at, updated_at, later = self._life(forwards, created)
+        if queued:
+            status, resolved_at, updated_at, later, holder, claimed_at = self._queue_life(created)
+        else:
+            status, resolved_at, updated_at, later = self._life(forwards, created)
+            holder = claimed_at = None
         rows["cases"].append((
             case_id, reference, self._tracking_code(), status,
             "forwarded" if forwards else "first_contact", label["id"], label["level"],
-            label["urgent"], kind == "business", channel, label["department_id"],
+            urgent, kind == "business", channel, label["department_id"],
             label["group_id"] if forwards else None, customer_id, actor, words[:500], at,
             at if updated_at is created else self._dt(updated_at),
             at if resolved_at is created else self._dt(resolved_at), 1 + len(later),
+            holder, self._dt(claimed_at),
         ))
         rows["contacts"].append(
             (contact_id, case_id, channel, at, actor, customer_id, words, answer))
@@ -336,14 +395,39 @@ class Generator:
         events.append((first + 2, case_id, at, actor, "classified", False, classified))
         events.append((first + 3, case_id, at, actor, outcome_kind, True, outcome))
         next_id = first + 4
-        for when, old, new in later:
-            events.append((next_id, case_id, self._dt(when), None, "status_changed", True,
-                           f'{{"from": "{old}", "to": "{new}"}}'))
+        for when, by, event_kind, data in later:
+            events.append((next_id, case_id, self._dt(when), by, event_kind, True, data))
             next_id += 1
         ids["case_events"] = next_id
 
+    def _queue_label(self) -> tuple[dict, bool, bool]:
+        """(label, urgent, forwarded at the agent's request) for a case of the queue group."""
+        q = self.queue
+        if self.rng.random() < QUEUE_URGENT_SHARE:
+            return self.rng.choice(q["urgent"] or q["normal"]), True, q["override"]
+        label = self.rng.choice(q["normal"])
+        return label, label["urgent"], q["override"]
+
+    def _queue_life(self, created: datetime):
+        """An open case of the queue group: status, resolved_at, updated_at, later events,
+        holder and claimed_at (see the module docstring)."""
+        rng, q = self.rng, self.queue
+        age_h = (self.now - created).total_seconds() / 3600
+        status = rng.choices(QUEUE_STATUS_WEIGHTS, cum_weights=q["status_cum"])[0][0]
+        if status == "forwarded" or (age_h < 24 and rng.random() < 0.7) or age_h < 0.2:
+            return "forwarded", None, created, [], None, None
+        holder = rng.choice(q["claimers"])
+        claimed = created + timedelta(hours=rng.uniform(0.1, min(72.0, age_h * 0.9)))
+        later = [(claimed, holder, "claimed", '{"from": "forwarded", "to": "in_progress"}')]
+        if status == "waiting":
+            waited = claimed + (self.now - claimed) * rng.uniform(0.05, 0.95)
+            later.append((waited, holder, "status_changed",
+                          '{"action": "wait", "comment": "", "from": "in_progress", '
+                          '"to": "waiting"}'))
+        return status, None, later[-1][0], later, holder, claimed
+
     def _life(self, forwards: bool, created: datetime):
-        """Status now, resolved_at, updated_at and the later status changes [(at, from, to)]."""
+        """Status now, resolved_at, updated_at and the later events [(at, actor, kind, data)]."""
         if not forwards:
             return "resolved", created, created, []
         age_days = (self.now - created).total_seconds() / 86400
@@ -354,10 +438,14 @@ class Generator:
             return "forwarded", None, created, []
         if done >= self.now or (age_days < 30 and r < 0.35):
             status = "waiting" if self.rng.random() < 0.25 else "in_progress"
-            return status, None, claimed, [(claimed, "forwarded", status)]
+            return status, None, claimed, [_status_changed(claimed, "forwarded", status)]
         final = "closed" if age_days > 60 and self.rng.random() < 0.7 else "resolved"
-        return final, done, done, [(claimed, "forwarded", "in_progress"),
-                                   (done, "in_progress", final)]
+        return final, done, done, [_status_changed(claimed, "forwarded", "in_progress"),
+                                   _status_changed(done, "in_progress", final)]
+
+
+def _status_changed(when: datetime, old: str, new: str) -> tuple:
+    return when, None, "status_changed", f'{{"from": "{old}", "to": "{new}"}}'
 
 
 def encode_for_copy(rows: dict[str, list[tuple]]) -> dict[str, tuple[int, bytes]]:
@@ -426,23 +514,23 @@ def finish(conn: Connection, gen: Generator, sqlite: bool) -> None:
                 f"(SELECT coalesce(max(id), 1) FROM {name}))"))
 
 
-def _build(gen: Generator, stamps, start: int, batch: int, method: str) -> dict:
-    rows = gen.batch(stamps[start:start + batch])
+def _build(gen: Generator, stamps, flags, start: int, batch: int, method: str) -> dict:
+    rows = gen.batch(stamps[start:start + batch], flags[start:start + batch] if flags else None)
     return encode_for_copy(rows) if method == "copy" else rows
 
 
-def _build_in_child(gen: Generator, stamps, batch: int, method: str, out) -> None:
+def _build_in_child(gen: Generator, stamps, flags, batch: int, method: str, out) -> None:
     """Child process: build every batch and hand it over; finally the counters and samples."""
     gc.disable()
     try:
         for start in range(0, len(stamps), batch):
-            out.put(_build(gen, stamps, start, batch, method))
+            out.put(_build(gen, stamps, flags, start, batch, method))
         out.put(("done", gen.counters, gen.samples))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises
         out.put(("error", traceback.format_exc()))
 
 
-def _batches(gen: Generator, stamps, batch: int, method: str, pipeline: bool):
+def _batches(gen: Generator, stamps, flags, batch: int, method: str, pipeline: bool):
     """Yield the batches of rows, built here or in a forked child process (`pipeline`).
 
     In the child, Python builds batch k+1 while this process writes batch k: two cores busy,
@@ -450,11 +538,11 @@ def _batches(gen: Generator, stamps, batch: int, method: str, pipeline: bool):
     """
     if not pipeline:
         for start in range(0, len(stamps), batch):
-            yield _build(gen, stamps, start, batch, method)
+            yield _build(gen, stamps, flags, start, batch, method)
         return
     ctx = multiprocessing.get_context("fork")
     handover = ctx.Queue(maxsize=3)
-    child = ctx.Process(target=_build_in_child, args=(gen, stamps, batch, method, handover),
+    child = ctx.Process(target=_build_in_child, args=(gen, stamps, flags, batch, method, handover),
                         name="case-builder", daemon=True)
     child.start()
     try:
@@ -511,16 +599,22 @@ def verify(conn: Connection) -> list[str]:
 
 def generate(url: str, cases: int, *, batch: int, years: float, seed: int, prefix: str,
              analyze: bool | None, sample_size: int, method: str = "auto",
-             pipeline: bool = True, check: bool = False, quiet: bool = False) -> dict:
+             pipeline: bool = True, check: bool = False, quiet: bool = False,
+             queue_group: int | None = None, queue_cases: int = 0,
+             queue_days: float = 60.0) -> dict:
     engine = engine_for(url)
     sqlite = engine.dialect.name == "sqlite"
     if method == "auto":
         method = "executemany" if sqlite else "copy"
     t0 = time.perf_counter()
     with engine.connect() as conn:
-        gen = Generator(conn, prefix=prefix, seed=seed, sqlite=sqlite, sample_size=sample_size)
+        gen = Generator(conn, prefix=prefix, seed=seed, sqlite=sqlite, sample_size=sample_size,
+                        queue_group=queue_group if queue_cases else None)
     engine.dispose()  # no connection may cross the fork below
-    stamps = _timestamps(cases, years, gen.now - timedelta(minutes=1), gen.rng)
+    end = gen.now - timedelta(minutes=1)
+    stamps, flags = _merge(
+        _timestamps(cases, years, end, gen.rng),
+        _timestamps(queue_cases, queue_days / 365, end, gen.rng) if gen.queue else array("d"))
     t_data = time.perf_counter()
     counts = dict.fromkeys(COLUMNS, 0)
     rows_total = 0
@@ -529,7 +623,7 @@ def generate(url: str, cases: int, *, batch: int, years: float, seed: int, prefi
     try:
         with engine.connect() as conn:
             fk_checks = _skip_foreign_key_checks(conn)
-            for rows in _batches(gen, stamps, batch, method, pipeline):
+            for rows in _batches(gen, stamps, flags, batch, method, pipeline):
                 t_write = time.perf_counter()
                 with conn.begin():
                     rows_total += insert_rows(conn, rows, method)
@@ -546,9 +640,14 @@ def generate(url: str, cases: int, *, batch: int, years: float, seed: int, prefi
     finally:
         gc.enable()
     problems = None
-    if check:
-        with engine.connect() as conn:
+    queue_open = None
+    with engine.connect() as conn:
+        if check:
             problems = verify(conn)
+        if gen.queue:
+            queue_open = conn.scalar(text(
+                "SELECT count(*) FROM cases WHERE group_id = :g AND status IN "
+                "('forwarded', 'in_progress', 'waiting', 'returned')"), {"g": queue_group})
     t_insert = time.perf_counter()
     do_analyze = (not sqlite) if analyze is None else analyze
     if do_analyze:
@@ -557,13 +656,16 @@ def generate(url: str, cases: int, *, batch: int, years: float, seed: int, prefi
     t_end = time.perf_counter()
     engine.dispose()
     insert_s = t_insert - t_data
+    total = cases + (queue_cases if gen.queue else 0)
     return {
-        "backend": engine.dialect.name, "method": method, "pipeline": pipeline, "cases": cases,
+        "backend": engine.dialect.name, "method": method, "pipeline": pipeline, "cases": total,
+        "queue_group": queue_group if gen.queue else None,
+        "queue_cases": queue_cases if gen.queue else 0, "queue_open_cases": queue_open,
         "rows": rows_total, "rows_by_table": counts,
         "prepare_s": round(t_data - t0, 2), "insert_s": round(insert_s, 2),
         "database_busy_s": round(db_s, 2),
         "rows_per_s": round(rows_total / insert_s) if insert_s else None,
-        "cases_per_s": round(cases / insert_s) if insert_s else None,
+        "cases_per_s": round(total / insert_s) if insert_s else None,
         "analyze": do_analyze, "analyze_s": round(t_end - t_insert, 2),
         "total_s": round(t_end - t0, 2), "fk_checks_during_load": fk_checks,
         "verify_problems": problems, "counters": gen.counters,
@@ -590,14 +692,24 @@ def main() -> None:
                     help="build batches in a child process while this one writes (default)")
     ap.add_argument("--verify", action="store_true",
                     help="afterwards, check that every foreign key of the new rows resolves")
+    ap.add_argument("--queue-group", type=int, metavar="ID",
+                    help="group to fill with --queue-cases open cases (see above)")
+    ap.add_argument("--queue-cases", type=int, default=0, metavar="N",
+                    help="open cases to add in --queue-group, besides --cases (default 0)")
+    ap.add_argument("--queue-days", type=float, default=60.0,
+                    help="the queue cases are spread over this many days (default 60)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
     if not args.database_url:
         ap.error("give --database-url or set DATABASE_URL")
+    if args.queue_cases and not args.queue_group:
+        ap.error("--queue-cases needs --queue-group")
     result = generate(args.database_url, args.cases, batch=args.batch, years=args.years,
                       seed=args.seed, prefix=args.prefix, analyze=args.analyze,
                       sample_size=args.queries, method=args.method,
-                      pipeline=args.pipeline, check=args.verify, quiet=args.quiet)
+                      pipeline=args.pipeline, check=args.verify, quiet=args.quiet,
+                      queue_group=args.queue_group, queue_cases=args.queue_cases,
+                      queue_days=args.queue_days)
     queries = result.pop("queries")
     if args.queries_out:
         Path(args.queries_out).write_text(json.dumps(queries, ensure_ascii=False, indent=1))

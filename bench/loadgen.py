@@ -12,6 +12,10 @@ A scenario says what one operation is: an object with
     setup(client, worker) -> None      # once per client before the clock starts (log in, ...)
     operation(client, worker, seq, rng) -> None   # one request; raise CheckFailed if wrong
 
+An operation may return a string tag (say, which page variant it fetched): the result then
+also has `by_tag`, the count and latency percentiles of each tag's successful operations in
+the window.
+
 bench/scenarios.py has the application's scenarios. From the command line this module runs a
 plain GET load, handy for a first look at any page:
 
@@ -154,7 +158,7 @@ class Scenario(Protocol):
     def setup(self, client: HttpClient, worker: int) -> None: ...
 
     def operation(self, client: HttpClient, worker: int, seq: int, rng: random.Random
-                  ) -> None: ...
+                  ) -> str | None: ...
 
 
 @dataclass
@@ -208,6 +212,7 @@ class _Op:
     end: float
     latency: float
     error: str | None
+    tag: str | None = None
 
 
 @dataclass
@@ -248,15 +253,15 @@ def run(base_url: str, scenario: Scenario, clients: int, *, duration: float, war
                     break
                 shared.ops_started += 1
             t0 = time.perf_counter()
-            error = None
+            error = tag = None
             try:
-                scenario.operation(client, index, seq, rng)
+                tag = scenario.operation(client, index, seq, rng)
             except CheckFailed as exc:
                 error = str(exc)
             except (OSError, http.client.HTTPException) as exc:
                 error = type(exc).__name__
             t1 = time.perf_counter()
-            ops.append(_Op(t1, t1 - t0, error))
+            ops.append(_Op(t1, t1 - t0, error, tag if isinstance(tag, str) else None))
             seq += 1
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
@@ -297,6 +302,17 @@ def run(base_url: str, scenario: Scenario, clients: int, *, duration: float, war
         "setup_errors": setup_errors[:5],
         "max_ops_reached": shared.ops_started >= max_ops,
     }
+    tags: dict[str, list[float]] = {}
+    for op in window:
+        if op.error is None and op.tag is not None:
+            tags.setdefault(op.tag, []).append(op.latency)
+    if tags:
+        result["by_tag"] = {}
+        for tag, values in tags.items():
+            values.sort()
+            result["by_tag"][tag] = {"ok": len(values), "p50_ms": _ms(percentile(values, 50)),
+                                     "p95_ms": _ms(percentile(values, 95)),
+                                     "p99_ms": _ms(percentile(values, 99))}
     if cpu0 and cpu1 and cpu1[1] > cpu0[1]:
         result["machine_cpu_pct"] = round(100.0 * (cpu1[0] - cpu0[0]) / (cpu1[1] - cpu0[1]), 1)
     result["loadgen_cpu_s"] = round((own1.user + own1.system) - (own0.user + own0.system), 2)

@@ -9,9 +9,11 @@ For each database back end:
 2. gunicorn as in production (bench/serve.py) and the write scenarios "console" and "api"
    (bench/scenarios.py) at 1, 4 and 16 clients, each followed by a count check: the
    database must hold exactly as many new cases as requests succeeded;
-3. server stopped, BENCH_CASES cases generated (bench/generate_cases.py), server started;
-4. the look-up scenarios (by reference, phone number, surname, full name) at 1 and 4
-   clients, and the write scenarios once more at 16 clients on the big database.
+3. server stopped, BENCH_CASES cases generated (bench/generate_cases.py) plus
+   BENCH_QUEUE_CASES open cases in the queue group bench/fixtures.py picked, server started;
+4. the look-up scenarios (by reference, phone number, surname, full name) and the handler's
+   queue page (GET /queues/ as bench-handler, six variants in turn) at 1 and 4 clients, and
+   the write scenarios once more at 16 clients on the big database.
 
 Raw results go to bench/results/<UTC time>/ (results.json, summary.md, server and generator
 logs, the sampled look-up queries); the summary is printed at the end.
@@ -19,9 +21,12 @@ logs, the sampled look-up queries); the summary is printed at the end.
 Settings (environment variables):
   BENCH_QUICK=1        smoke run, 2-3 minutes: 2 s windows, 20,000 generated cases
   BENCH_CASES=N        cases to generate for the look-ups (default 1,000,000)
+  BENCH_QUEUE_CASES=N  open cases added to the queue group (default 10,000)
+  BENCH_SCENARIOS=...  console,api,lookup,queue (default all); e.g. BENCH_SCENARIOS=queue
+                       measures only the queue page (the database is built all the same)
   BENCH_BACKENDS=...   sqlite,postgres (default both)
   BENCH_CLIENTS=...    client counts for the write scenarios (default 1,4,16)
-  BENCH_LOOKUP_CLIENTS=...  (default 1,4)
+  BENCH_LOOKUP_CLIENTS=...  for the look-ups and the queue page (default 1,4)
   BENCH_DURATION=s BENCH_WARMUP=s   measurement window and warm-up per level (20 / 3)
   BENCH_WORKERS=n      gunicorn sync workers (default 2, one per core of the reference machine)
   BENCH_PG_PORT=p      first port to try for PostgreSQL (default 55433)
@@ -49,7 +54,13 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import loadgen  # noqa: E402
-from scenarios import ApiScenario, ConsoleScenario, LookupScenario  # noqa: E402
+from scenarios import (  # noqa: E402
+    QUEUE_VARIANTS,
+    ApiScenario,
+    ConsoleScenario,
+    LookupScenario,
+    QueueScenario,
+)
 from serve import BIN, Server, bench_env, free_port  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
@@ -57,6 +68,9 @@ WRITE_TARGET_OPS = 300.0  # contacts/s at 16 clients
 WRITE_TARGET_P95 = 100.0  # ms
 LOOKUP_TARGET_P95 = 50.0  # ms, at 1,000,000 cases
 LOOKUP_KINDS = ("reference", "phone", "name", "fullname")
+QUEUE_TARGET_P95 = 300.0  # ms, 10,000 open cases in one group
+SCENARIOS = ("console", "api", "lookup", "queue")
+WRITE_SCENARIOS = ("console", "api")
 
 
 class Settings:
@@ -64,6 +78,13 @@ class Settings:
         env = os.environ
         self.quick = env.get("BENCH_QUICK", "") not in ("", "0")
         self.cases = int(env.get("BENCH_CASES", "20000" if self.quick else "1000000"))
+        self.queue_cases = int(env.get("BENCH_QUEUE_CASES", "10000"))
+        self.scenarios = [s.strip() for s in env.get("BENCH_SCENARIOS", ",".join(SCENARIOS))
+                          .split(",") if s.strip()]
+        unknown = set(self.scenarios) - set(SCENARIOS)
+        if unknown or not self.scenarios:
+            raise SystemExit(f"BENCH_SCENARIOS: choose from {', '.join(SCENARIOS)} "
+                             f"(unknown: {', '.join(sorted(unknown)) or 'none given'})")
         self.backends = [b for b in env.get("BENCH_BACKENDS", "sqlite,postgres").split(",") if b]
         self.clients = _ints(env.get("BENCH_CLIENTS", "1,4,16"))
         self.lookup_clients = _ints(env.get("BENCH_LOOKUP_CLIENTS", "1,4"))
@@ -174,9 +195,13 @@ def measure(base_url: str, scenario, clients: int, settings: Settings, counter: 
     result.update(context)
     result["busy_before_pct"] = busy_before
     result["new_cases"] = after - before
-    if not scenario.name.startswith("lookup"):
+    if scenario.name in WRITE_SCENARIOS:
         result["count_ok"] = result["new_cases"] == result["total_ok"]
     print("   ", loadgen.format_row(result), f"new_cases={result['new_cases']}", flush=True)
+    if result.get("by_tag"):
+        print("    per variant p50/p95 ms:", ", ".join(
+            f"{tag} {v['p50_ms']}/{v['p95_ms']}" for tag, v in result["by_tag"].items()),
+            flush=True)
     return result
 
 
@@ -193,26 +218,30 @@ def run_backend(backend: str, settings: Settings, out: Path, results: dict) -> N
             log(f"{backend}: labels level 2 {fx['level2']}, level 5 {fx['level5']}")
             counter = Counter(url)
             port = free_port()
-            writes = [
+            writes = [scenario for scenario in (
                 ConsoleScenario(level2=fx["level2"], level5=fx["level5"],
                                 username=fx["username"], password=fx["password"]),
                 ApiScenario(level2=fx["level2"], level5=fx["level5"], token=fx["token"]),
-            ]
+            ) if scenario.name in settings.scenarios]
             small = counter.cases()
-            with Server(env, port=port, workers=settings.workers, log_dir=bout,
-                        name="gunicorn-small") as server:
-                log(f"{backend}: write scenarios on a small database ({small} cases)")
-                for scenario in writes:
-                    for n in settings.clients:
-                        results["runs"].append(measure(
-                            server.base_url, scenario, n, settings,
-                            counter, {"backend": backend, "db_cases": counter.cases(),
-                                      "phase": "small"}))
-            log(f"{backend}: generating {settings.cases:,} cases")
+            if writes:
+                with Server(env, port=port, workers=settings.workers, log_dir=bout,
+                            name="gunicorn-small") as server:
+                    log(f"{backend}: write scenarios on a small database ({small} cases)")
+                    for scenario in writes:
+                        for n in settings.clients:
+                            results["runs"].append(measure(
+                                server.base_url, scenario, n, settings,
+                                counter, {"backend": backend, "db_cases": counter.cases(),
+                                          "phase": "small"}))
+            queue = fx["queue_group"]
+            log(f"{backend}: generating {settings.cases:,} cases and {settings.queue_cases:,} "
+                f"open cases in the queue group {queue['code']} ({queue['name']})")
             queries_file = bout / "queries.json"
             gen = subprocess.run(
                 [sys.executable, str(HERE / "generate_cases.py"), "--database-url", url,
-                 "--cases", str(settings.cases), "--queries-out", str(queries_file)],
+                 "--cases", str(settings.cases), "--queries-out", str(queries_file),
+                 "--queue-group", str(queue["id"]), "--queue-cases", str(settings.queue_cases)],
                 cwd=ROOT, env=env, capture_output=True, text=True)
             (bout / "generate.log").write_text(gen.stderr)
             if gen.returncode:
@@ -221,20 +250,33 @@ def run_backend(backend: str, settings: Settings, out: Path, results: dict) -> N
             stats["backend"] = backend
             results["generation"].append(stats)
             log(f"{backend}: {stats['rows']:,} rows in {stats['insert_s']} s "
-                f"({stats['rows_per_s']:,} rows/s; {stats['cases_per_s']:,} cases/s)")
+                f"({stats['rows_per_s']:,} rows/s; {stats['cases_per_s']:,} cases/s); "
+                f"{_f(stats['queue_open_cases'])} open cases in {queue['code']}")
             queries = json.loads(queries_file.read_text())
             big = counter.cases()
             with Server(env, port=port, workers=settings.workers, log_dir=bout,
                         name="gunicorn-big") as server:
-                log(f"{backend}: look-ups on {big:,} cases")
-                for kind in LOOKUP_KINDS:
-                    scenario = LookupScenario(kind, queries[kind], fx["username"],
-                                              fx["password"])
+                if "lookup" in settings.scenarios:
+                    log(f"{backend}: look-ups on {big:,} cases")
+                    for kind in LOOKUP_KINDS:
+                        scenario = LookupScenario(kind, queries[kind], fx["username"],
+                                                  fx["password"])
+                        for n in settings.lookup_clients:
+                            results["runs"].append(measure(
+                                server.base_url, scenario, n, settings, counter,
+                                {"backend": backend, "db_cases": big, "phase": "big"}))
+                if "queue" in settings.scenarios:
+                    log(f"{backend}: queue page as {fx['handler']['username']} on {big:,} cases, "
+                        f"{_f(stats['queue_open_cases'])} open in {queue['code']}")
+                    scenario = QueueScenario(queue["id"], fx["handler"]["username"],
+                                             fx["handler"]["password"])
                     for n in settings.lookup_clients:
                         results["runs"].append(measure(
-                            server.base_url, scenario, n, settings,
-                            counter, {"backend": backend, "db_cases": big, "phase": "big"}))
-                if settings.big_writes:
+                            server.base_url, scenario, n, settings, counter,
+                            {"backend": backend, "db_cases": big, "phase": "big",
+                             "queue_group": queue["code"],
+                             "queue_open_cases": stats["queue_open_cases"]}))
+                if settings.big_writes and writes:
                     log(f"{backend}: write scenarios on the big database")
                     for scenario in writes:
                         n = max(settings.clients)
@@ -313,6 +355,7 @@ def _f(value, digits: int = 1) -> str:
 
 def summary(results: dict, settings: Settings) -> str:
     m = results["machine"]
+    runs = results["runs"]
     lines = [
         f"# Benchmark {results['stamp']}",
         "",
@@ -321,21 +364,25 @@ def summary(results: dict, settings: Settings) -> str:
         f"speed index {m['speed_index_ms']} ms; machine busy before the run "
         f"{m['machine_busy_before_pct']} %.",
         f"Windows of {settings.duration:g} s after {settings.warmup:g} s warm-up"
-        + (" (BENCH_QUICK smoke run: figures are indicative only)." if settings.quick else "."),
-        "",
-        "## Logging contacts (console form and JSON API)",
-        "",
-        f"Target: ≥ {WRITE_TARGET_OPS:.0f} contacts/s at 16 clients with p95 < "
-        f"{WRITE_TARGET_P95:.0f} ms. \"DB check\": new cases in the database = successful "
-        "requests (warm-up included).",
-        "",
-        "| back end | cases in DB | scenario | clients | ok/s | p50 ms | p95 ms | p99 ms | errors "
-        "| DB check | CPU % | target |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
+        + (" (BENCH_QUICK smoke run: figures are indicative only)." if settings.quick else ".")
+        + ("" if settings.scenarios == list(SCENARIOS) else
+           f" Scenarios: {', '.join(settings.scenarios)} (BENCH_SCENARIOS)."),
     ]
-    for r in results["runs"]:
-        if r["scenario"].startswith("lookup"):
-            continue
+    writes = [r for r in runs if r["scenario"] in WRITE_SCENARIOS]
+    if writes:
+        lines += [
+            "",
+            "## Logging contacts (console form and JSON API)",
+            "",
+            f"Target: ≥ {WRITE_TARGET_OPS:.0f} contacts/s at 16 clients with p95 < "
+            f"{WRITE_TARGET_P95:.0f} ms. \"DB check\": new cases in the database = successful "
+            "requests (warm-up included).",
+            "",
+            "| back end | cases in DB | scenario | clients | ok/s | p50 ms | p95 ms | p99 ms "
+            "| errors | DB check | CPU % | target |",
+            "|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
+        ]
+    for r in writes:
         target = ""
         if r["clients"] >= 16:
             met = r["ok_per_s"] >= WRITE_TARGET_OPS and (r["p95_ms"] or 1e9) < WRITE_TARGET_P95
@@ -346,44 +393,79 @@ def summary(results: dict, settings: Settings) -> str:
             f"| {r['backend']} | {_f(r['db_cases'])} | {r['scenario']} | {r['clients']} "
             f"| {_f(r['ok_per_s'])} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | {_f(r['p99_ms'])} "
             f"| {r['errors']}{_errs(r)} | {check} | {_f(r.get('machine_cpu_pct'))} | {target} |")
-    lines += [
-        "",
-        "## Agent case look-up (GET /agent/cases?q=...)",
-        "",
-        f"Target: p95 < {LOOKUP_TARGET_P95:.0f} ms at 1,000,000 cases"
-        + ("" if settings.cases >= 1_000_000 else
-           f" (this run generated {settings.cases:,}: the target column is only indicative)")
-        + ". Queries are sampled from the generated data: a case reference, a phone number as "
-        "typed, a surname (common names match thousands of customers), a full name.",
-        "",
-        "| back end | cases in DB | query | clients | ok/s | p50 ms | p95 ms | p99 ms | errors "
-        "| CPU % | target |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for r in results["runs"]:
-        if not r["scenario"].startswith("lookup"):
-            continue
-        met = r["p95_ms"] is not None and r["p95_ms"] < LOOKUP_TARGET_P95 and not r["errors"]
+    lookups = [r for r in runs if r["scenario"].startswith("lookup")]
+    if lookups:
+        lines += [
+            "",
+            "## Agent case look-up (GET /agent/cases?q=...)",
+            "",
+            f"Target: p95 < {LOOKUP_TARGET_P95:.0f} ms at 1,000,000 cases"
+            + ("" if settings.cases >= 1_000_000 else
+               f" (this run generated {settings.cases:,}: the target column is only indicative)")
+            + ". Queries are sampled from the generated data: a case reference, a phone number "
+            "as typed, a surname (common names match thousands of customers), a full name.",
+            "",
+            "| back end | cases in DB | query | clients | ok/s | p50 ms | p95 ms | p99 ms "
+            "| errors | CPU % | target |",
+            "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+    for r in lookups:
         lines.append(
             f"| {r['backend']} | {_f(r['db_cases'])} | {r['scenario'].split(':', 1)[1]} "
             f"| {r['clients']} | {_f(r['ok_per_s'])} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} "
             f"| {_f(r['p99_ms'])} | {r['errors']}{_errs(r)} | {_f(r.get('machine_cpu_pct'))} "
-            f"| {'met' if met else '**missed**'} |")
+            f"| {_met(r, LOOKUP_TARGET_P95)} |")
+    queue = [r for r in runs if r["scenario"] == "queue"]
+    if queue:
+        lines += [
+            "",
+            "## Handler queue page (GET /queues/ as bench-handler)",
+            "",
+            f"Target: p95 < {QUEUE_TARGET_P95:.0f} ms with 10,000 open cases in one group "
+            "(peer figures unknown). Each client cycles through six variants of the page: all "
+            "the handler's groups, the full group, its unclaimed cases, its cases in progress, "
+            "page 100 of the full group, and a filter that matches nothing (status returned); "
+            "50 rows per page, checked.",
+            "",
+            "| back end | cases in DB | open in group | clients | ok/s | p50 ms | p95 ms "
+            "| p99 ms | errors | CPU % | target |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for r in queue:
+            lines.append(
+                f"| {r['backend']} | {_f(r['db_cases'])} | {_f(r.get('queue_open_cases'))} "
+                f"| {r['clients']} | {_f(r['ok_per_s'])} | {_f(r['p50_ms'])} "
+                f"| {_f(r['p95_ms'])} | {_f(r['p99_ms'])} | {r['errors']}{_errs(r)} "
+                f"| {_f(r.get('machine_cpu_pct'))} | {_met(r, QUEUE_TARGET_P95)} |")
+        tags = [tag for tag, _, _ in QUEUE_VARIANTS]
+        lines += [
+            "",
+            "Per variant, p50 / p95 ms (the same windows):",
+            "",
+            "| back end | clients | " + " | ".join(tags) + " |",
+            "|---|---:|" + "---:|" * len(tags),
+        ]
+        for r in queue:
+            by_tag = r.get("by_tag", {})
+            cells = [f"{_f(by_tag[t]['p50_ms'])} / {_f(by_tag[t]['p95_ms'])}" if t in by_tag
+                     else "–" for t in tags]
+            lines.append(f"| {r['backend']} | {r['clients']} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "## Generating cases (bench/generate_cases.py)",
         "",
-        "| back end | method | cases | rows | customers | events | seconds | rows/s | cases/s "
-        "| analyze s |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| back end | method | cases | of which queue | rows | customers | events | seconds "
+        "| rows/s | cases/s | analyze s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for g in results["generation"]:
         t = g["rows_by_table"]
         lines.append(
-            f"| {g['backend']} | {g['method']} | {_f(g['cases'])} | {_f(g['rows'])} "
-            f"| {_f(t['customers'])} | {_f(t['case_events'])} | {_f(g['insert_s'])} "
-            f"| {_f(g['rows_per_s'])} | {_f(g['cases_per_s'])} | {_f(g['analyze_s'])} |")
-    problems = [r for r in results["runs"] if r["setup_errors"] or r.get("count_ok") is False]
+            f"| {g['backend']} | {g['method']} | {_f(g['cases'])} | {_f(g.get('queue_cases'))} "
+            f"| {_f(g['rows'])} | {_f(t['customers'])} | {_f(t['case_events'])} "
+            f"| {_f(g['insert_s'])} | {_f(g['rows_per_s'])} | {_f(g['cases_per_s'])} "
+            f"| {_f(g['analyze_s'])} |")
+    problems = [r for r in runs if r["setup_errors"] or r.get("count_ok") is False]
     if problems:
         lines += ["", "## Problems", ""]
         for r in problems:
@@ -391,6 +473,11 @@ def summary(results: dict, settings: Settings) -> str:
                          f"setup errors {r['setup_errors']}, count check "
                          f"{r['new_cases']} vs {r['total_ok']}")
     return "\n".join(lines) + "\n"
+
+
+def _met(r: dict, p95_target: float) -> str:
+    met = r["p95_ms"] is not None and r["p95_ms"] < p95_target and not r["errors"]
+    return "met" if met else "**missed**"
 
 
 def _errs(r: dict) -> str:

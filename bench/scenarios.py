@@ -7,6 +7,10 @@
   token and a JSON body (success = 201).
 * `LookupScenario` -- a logged-in agent looks a case up: GET /agent/cases?q=<reference, phone
   number or name> (success = 200; for a reference the page must contain it).
+* `QueueScenario` -- a logged-in handler (bench-handler) opens the group queue page GET
+  /queues/ in turn with each of its `QUEUE_VARIANTS` (all groups, one group, unclaimed,
+  in progress, page 100, and a filter that matches nothing); success = 200 and a full page of
+  `PAGE_ROWS` distinct case references, or for the empty filter the "no cases" message.
 
 The write scenarios alternate a ROSA level-2 label (answered at first contact) and a level-5
 label (forwarded to a department group), starting on a different one per client, with a
@@ -16,6 +20,7 @@ made-up caller (bench/fakedata.py) who always leaves a name and phone number.
 from __future__ import annotations
 
 import random
+import re
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -135,3 +140,62 @@ class LookupScenario:
         response.expect(200)
         if self.kind == "reference" and query not in response.text:
             raise CheckFailed("reference not in page")
+
+
+# (tag, query string with {group} for the queue group, rows expected: "page" = a full page of
+# PAGE_ROWS cases, "empty" = the no-match message). The bench data hold no returned cases
+# (nothing in the benchmark returns a case for completion), so that filter is empty.
+QUEUE_VARIANTS = (
+    ("all", "", "page"),
+    ("group", "group={group}", "page"),
+    ("unclaimed", "group={group}&claim=unclaimed", "page"),
+    ("in_progress", "group={group}&status=in_progress", "page"),
+    ("page100", "group={group}&page=100", "page"),
+    ("empty", "group={group}&status=returned", "empty"),
+)
+PAGE_ROWS = 50  # app.queues.routes.PAGE_SIZE
+EMPTY_MESSAGES = ("Inga ärenden matchar.", "No cases match.")  # sv (default), en
+_REFERENCE = re.compile(r"\b[A-Z]{1,10}-\d{4}-\d{6}\b")
+
+
+@dataclass
+class QueueScenario:
+    """GET /queues/ as a handler, cycling through QUEUE_VARIANTS (one tag per variant).
+
+    Each client starts at a different variant, so with N clients all variants are in flight.
+    `operation` returns the variant's tag: bench/loadgen.py reports latencies per tag too.
+    """
+
+    group_id: int
+    username: str
+    password: str
+    variants: tuple = QUEUE_VARIANTS
+    name: str = "queue"
+
+    def __post_init__(self) -> None:
+        self.paths = [
+            (tag, "/queues/" + (f"?{query.format(group=self.group_id)}" if query else ""), expect)
+            for tag, query, expect in self.variants]
+
+    def setup(self, client: HttpClient, worker: int) -> None:
+        log_in(client, self.username, self.password)
+        client.freeze_cookies()
+
+    def operation(self, client: HttpClient, worker: int, seq: int, rng: random.Random) -> str:
+        tag, path, expect = self.paths[(seq + worker) % len(self.paths)]
+        response = client.get(path)
+        if response.status != 200:
+            raise CheckFailed(f"{tag}: status {response.status}")
+        check_queue_page(response.text, expect, tag)
+        return tag
+
+
+def check_queue_page(html: str, expect: str, tag: str = "queue") -> int:
+    """Raise CheckFailed unless the page has a full page of cases (or the empty message)."""
+    rows = len(set(_REFERENCE.findall(html)))
+    if expect == "empty":
+        if rows or not any(message in html for message in EMPTY_MESSAGES):
+            raise CheckFailed(f"{tag}: not empty")
+    elif rows != PAGE_ROWS:
+        raise CheckFailed(f"{tag}: {rows} rows")
+    return rows

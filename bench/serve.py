@@ -127,8 +127,13 @@ def main() -> None:
     env = bench_env(args.database_url, Path(args.instance))
     server = Server(env, port=args.port or free_port(), workers=args.workers,
                     log_dir=Path(args.instance))
+    def _interrupt(signum, frame):  # `kill <pid>` stops gunicorn too, as Ctrl-C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)
     with server:
-        print(f"serving on {server.base_url} (log {server.log_path}); Ctrl-C stops", flush=True)
+        print(f"serving on {server.base_url} (log {server.log_path}); Ctrl-C or kill stops",
+              flush=True)
         try:
             server.process.wait()
         except KeyboardInterrupt:

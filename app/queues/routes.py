@@ -78,13 +78,7 @@ def index():
     counts = _counts(group_ids, user.id)
     query = filters.apply(visible_cases(user), user, group_ids, now)
     total = db.session.scalar(query.with_only_columns(func.count(Case.id))) if group_ids else 0
-    cases = db.session.scalars(
-        query.options(joinedload(Case.label).joinedload(Label.case_type),
-                      joinedload(Case.group), joinedload(Case.customer),
-                      joinedload(Case.claimed_by))
-        .order_by(*_ORDER[filters.sort])
-        .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
-    ).unique().all() if group_ids else []
+    cases = _page_of_cases(query, filters) if group_ids else []
     labels = db.session.execute(
         select(Label.id, Label.name).where(Label.group_id.in_(group_ids))
         .order_by(Label.name)).all() if group_ids else []
@@ -92,6 +86,22 @@ def index():
         "queues/index.html", groups=groups, counts=counts, cases=cases, total=total,
         filters=filters, labels=labels, statuses=QUEUE_STATUSES, ages=AGES,
         pages=max(1, -(-total // PAGE_SIZE)), now=now)
+
+
+def _page_of_cases(query, filters: QueueFilters) -> list[Case]:
+    """One page in queue order: pick the ids on the cases table alone, then load those rows
+    with their label, group, citizen and handler (joining before the LIMIT made SQLite join
+    every open case of the queue)."""
+    ids = db.session.scalars(query.with_only_columns(Case.id).order_by(*_ORDER[filters.sort])
+                             .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).all()
+    if not ids:
+        return []
+    loaded = db.session.scalars(
+        select(Case).where(Case.id.in_(ids))
+        .options(joinedload(Case.label).joinedload(Label.case_type), joinedload(Case.group),
+                 joinedload(Case.customer), joinedload(Case.claimed_by))).unique().all()
+    by_id = {case.id: case for case in loaded}
+    return [by_id[case_id] for case_id in ids]
 
 
 def _counts(group_ids: list[int], user_id: int) -> dict[int, dict[str, int]]:
