@@ -71,3 +71,4 @@ translations: $(STAMP)
 
 bench: compile-translations
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sweep.py

@@ -55,43 +55,40 @@ def sweep(session: Session, *, now: datetime, locale: str = "sv") -> SweepReport
     last_id = 0
     while True:
         rows = due_cases(session, now, after_id=last_id)
-        session.rollback()  # end the read snapshot; each alert is its own write transaction
+        session.rollback()  # end the read snapshot; the alerts are written below
         if not rows:
             return report
-        for case_id, due_at, stage in rows:
-            last_id = case_id
-            report.examined += 1
-            target = SlaStage.ESCALATED if due_at < now else SlaStage.REMINDED
-            if target <= stage:
-                continue
-            if _alert(session, case_id, stage, target, now=now, locale=locale):
-                if target is SlaStage.ESCALATED:
-                    report.escalated += 1
-                else:
-                    report.reminded += 1
+        last_id = rows[-1][0]
+        report.examined += len(rows)
+        due = [(case_id, stage, SlaStage.ESCALATED if due_at < now else SlaStage.REMINDED)
+               for case_id, due_at, stage in rows]
+        due = [row for row in due if row[2] > row[1]]
+        if not due:
+            continue
+        # One write transaction per batch: all of its alerts or none (a crash means the next
+        # sweep sends them), and far fewer commits than one per case.
+        with write_transactions():
+            for case_id, stage, target in due:
+                if _alert(session, case_id, stage, target, now=now, locale=locale):
+                    if target is SlaStage.ESCALATED:
+                        report.escalated += 1
+                    else:
+                        report.reminded += 1
+            session.commit()
 
 
 def _alert(session: Session, case_id: int, seen: int, target: SlaStage, *, now: datetime,
            locale: str) -> bool:
-    """Move the stage and write the alerts in one short write transaction."""
-    session.rollback()
-    with write_transactions():
-        return _alert_in_transaction(session, case_id, seen, target, now=now, locale=locale)
-
-
-def _alert_in_transaction(session: Session, case_id: int, seen: int, target: SlaStage, *,
-                          now: datetime, locale: str) -> bool:
+    """Move the case's stage; if this transaction moved it, write its alerts."""
     moved = session.execute(
         update(Case).where(Case.id == case_id, Case.sla_stage == seen,
                            Case.feedback_given_at.is_(None))
         .values(sla_stage=target).execution_options(synchronize_session=False)).rowcount
     if moved != 1:
-        session.rollback()  # another sweep got there first, or feedback was given meanwhile
-        return False
+        return False  # another sweep got there first, or feedback was given meanwhile
     case = session.get(Case, case_id)
     group = session.get(Group, case.group_id) if case.group_id else None
     if group is None:
-        session.commit()
         return True
     data = {"reference": case.reference, "label": " › ".join(case.label.path),
             "due_at": case.feedback_due_at.isoformat()}
@@ -121,7 +118,6 @@ def _alert_in_transaction(session: Session, case_id: int, seen: int, target: Sla
                 notify_group(session, group, kind="deadline_overdue", case_id=case.id,
                              data=data, now=now, dedupe_key=f"sla:{case.id}:overdue",
                              mail_subject=subject, mail_body=body)
-    session.commit()
     return True
 
 
