@@ -147,15 +147,19 @@ def main() -> None:
     print("| back end | run | seconds | SQL statements | examined | reminders | escalations |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for backend in backends:
-        with tempfile.TemporaryDirectory(prefix=f"sweep-{backend}-") as workdir, \
-                database(backend, Path(workdir), _Settings()) as url:
-            prepare(url, cases)
-            spread = spread_deadlines(url, now)
-            for row in measure(url, now):
-                print(f"| {backend} | {row['run']} | {row['seconds']:.2f} | "
-                      f"{row['statements']:,} | {row['examined']:,} | {row['reminded']:,} | "
-                      f"{row['escalated']:,} |")
-            print(f"<!-- {backend}: {spread} -->", flush=True)
+        with tempfile.TemporaryDirectory(prefix=f"sweep-{backend}-") as workdir:
+            Path(workdir).chmod(0o755)  # the postgres user must reach its data directory
+            with database(backend, Path(workdir), _Settings()) as url:
+                _run(backend, url, cases, now)
+
+
+def _run(backend: str, url: str, cases: int, now: datetime) -> None:
+    prepare(url, cases)
+    spread = spread_deadlines(url, now)
+    for row in measure(url, now):
+        print(f"| {backend} | {row['run']} | {row['seconds']:.2f} | {row['statements']:,} | "
+              f"{row['examined']:,} | {row['reminded']:,} | {row['escalated']:,} |")
+    print(f"<!-- {backend}: {spread} -->", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,29 +1,37 @@
 """The minute sweep: remind the group when feedback is due soon, escalate when it is overdue.
 
-Exactly once, whatever runs it: each alert first moves the case's `sla_stage` forward with a
-conditional UPDATE (only one transaction can move it from a given stage), and the notifications
-and e-mails it writes carry unique dedupe keys. Two sweeps at the same moment, or a sweep after
-downtime, therefore alert each case at most once per stage. A sweep that finds a case already
-overdue without a reminder (the scheduler was down) sends the escalation only.
+Exactly once, whatever runs it: a batch of alerts first moves the cases' `sla_stage` forward
+with one conditional UPDATE … RETURNING (only the transaction that moved a case from its stage
+gets it back), and the notifications and e-mails it writes carry unique dedupe keys. Two
+sweeps at the same moment, or a sweep after downtime, therefore alert each case at most once
+per stage. A sweep that finds a case already overdue without a reminder (the scheduler was
+down) sends the escalation only.
+
+Work is done per batch of cases in one write transaction: a handful of statements whatever
+the batch size, and a crash mid-batch commits nothing, so the next sweep sends the batch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
+from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload
 
-from app.services.notifications import department_managers, group_leads, notify_group, notify_users
-from models import Case, Group
+from app.services.notifications import active_members, department_managers, group_leads
+from models import Case, CaseType, Group, Label, Notification, OutgoingMail, User
 from models.base import write_transactions
 from rosa.vocabulary import OPEN_STATUSES
 
-BATCH = 200
+BATCH = 500
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 class SlaStage(IntEnum):
@@ -50,87 +58,135 @@ def due_cases(session: Session, now: datetime, *, after_id: int = 0, limit: int 
 
 
 def sweep(session: Session, *, now: datetime, locale: str = "sv") -> SweepReport:
-    """Send every alert that is due at `now`; commits per case so work is never lost."""
+    """Send every alert that is due at `now`, batch by batch."""
     report = SweepReport()
+    people = _People(session)
     last_id = 0
     while True:
         rows = due_cases(session, now, after_id=last_id)
-        session.rollback()  # end the read snapshot; the alerts are written below
+        session.rollback()  # end the read snapshot; the batch is written below
         if not rows:
             return report
         last_id = rows[-1][0]
         report.examined += len(rows)
-        due = [(case_id, stage, SlaStage.ESCALATED if due_at < now else SlaStage.REMINDED)
-               for case_id, due_at, stage in rows]
-        due = [row for row in due if row[2] > row[1]]
-        if not due:
+        wanted: dict[tuple[int, SlaStage], list[int]] = {}
+        for case_id, due_at, stage in rows:
+            target = SlaStage.ESCALATED if due_at < now else SlaStage.REMINDED
+            if target > stage:
+                wanted.setdefault((stage, target), []).append(case_id)
+        if not wanted:
             continue
-        # One write transaction per batch: all of its alerts or none (a crash means the next
-        # sweep sends them), and far fewer commits than one per case.
         with write_transactions():
-            for case_id, stage, target in due:
-                if _alert(session, case_id, stage, target, now=now, locale=locale):
+            alerts = _Alerts(session, now, locale, people)
+            for (seen, target), case_ids in wanted.items():
+                for case in _claim(session, case_ids, seen, target):
+                    alerts.add(case, target)
                     if target is SlaStage.ESCALATED:
                         report.escalated += 1
                     else:
                         report.reminded += 1
+            alerts.write()
             session.commit()
 
 
-def _alert(session: Session, case_id: int, seen: int, target: SlaStage, *, now: datetime,
-           locale: str) -> bool:
-    """Move the case's stage; if this transaction moved it, write its alerts."""
-    moved = session.execute(
-        update(Case).where(Case.id == case_id, Case.sla_stage == seen,
+def _claim(session: Session, case_ids: list[int], seen: int, target: SlaStage) -> list[Case]:
+    """Move the cases this transaction may alert; return them loaded for the messages."""
+    moved = session.scalars(
+        update(Case).where(Case.id.in_(case_ids), Case.sla_stage == seen,
                            Case.feedback_given_at.is_(None))
-        .values(sla_stage=target).execution_options(synchronize_session=False)).rowcount
-    if moved != 1:
-        return False  # another sweep got there first, or feedback was given meanwhile
-    case = session.get(Case, case_id)
-    group = session.get(Group, case.group_id) if case.group_id else None
-    if group is None:
-        return True
-    data = {"reference": case.reference, "label": " › ".join(case.label.path),
-            "due_at": case.feedback_due_at.isoformat()}
-    with force_locale(locale):
-        if target is SlaStage.REMINDED:
-            subject = _("Feedback due soon: %(ref)s", ref=case.reference)
-            body = _("The citizen in case %(ref)s (%(label)s) must have feedback by %(due)s. "
-                     "Nobody has written to the citizen yet.",
-                     ref=case.reference, label=data["label"], due=_local(case.feedback_due_at))
-            notify_group(session, group, kind="deadline_due_soon", case_id=case.id, data=data,
-                         now=now, dedupe_key=f"sla:{case.id}:due_soon", mail_subject=subject,
-                         mail_body=body)
-        else:
-            subject = _("Feedback overdue: %(ref)s", ref=case.reference)
-            body = _("The feedback deadline of case %(ref)s (%(label)s, group %(group)s) "
-                     "passed at %(due)s without a message to the citizen.",
-                     ref=case.reference, label=data["label"], group=group.name,
-                     due=_local(case.feedback_due_at))
-            people = {u.id: u for u in group_leads(session, group)}
-            people.update({u.id: u for u in department_managers(session, group.department)})
-            if people:
-                notify_users(session, list(people.values()), kind="deadline_overdue",
-                             case_id=case.id, data=data, now=now,
-                             dedupe_key=f"sla:{case.id}:overdue")
-                _mail_people(session, list(people.values()), case, subject, body, now)
-            else:  # nobody to escalate to: the whole group hears it
-                notify_group(session, group, kind="deadline_overdue", case_id=case.id,
-                             data=data, now=now, dedupe_key=f"sla:{case.id}:overdue",
-                             mail_subject=subject, mail_body=body)
-    return True
+        .values(sla_stage=target).returning(Case.id)
+        .execution_options(synchronize_session=False)).all()
+    if not moved:
+        return []  # another sweep got there first, or feedback was given meanwhile
+    return list(session.scalars(
+        select(Case).where(Case.id.in_(moved)).order_by(Case.id)
+        .options(joinedload(Case.label).joinedload(Label.case_type)
+                 .joinedload(CaseType.function),
+                 joinedload(Case.group).joinedload(Group.department))).unique())
 
 
-def _mail_people(session, people, case, subject, body, now) -> None:
-    from app.services.mail import queue_mail
+class _People:
+    """Who hears of a group's cases, read once per sweep rather than once per case."""
 
-    for person in people:
-        if person.email:
-            queue_mail(session, to=person.email, subject=subject, body=body, case_id=case.id,
-                       dedupe_key=f"sla:{case.id}:overdue:mail:{person.id}", now=now)
+    def __init__(self, session: Session):
+        self.session = session
+        self._cache: dict[tuple[str, int], list[User]] = {}
+
+    def _get(self, kind: str, group: Group, load: Callable) -> list[User]:
+        key = (kind, group.id)
+        if key not in self._cache:
+            self._cache[key] = load()
+        return self._cache[key]
+
+    def members(self, group: Group) -> list[User]:
+        return self._get("members", group, lambda: active_members(self.session, group))
+
+    def escalation(self, group: Group) -> list[User]:
+        def load():
+            found = {u.id: u for u in group_leads(self.session, group)}
+            found.update({u.id: u for u in department_managers(self.session, group.department)})
+            return list(found.values())
+
+        return self._get("escalation", group, load)
 
 
-def _local(moment: datetime) -> str:
-    from zoneinfo import ZoneInfo
+class _Alerts:
+    """The notifications and e-mails of one batch, inserted in two statements."""
 
-    return moment.astimezone(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m-%d %H:%M")
+    def __init__(self, session: Session, now: datetime, locale: str, people: _People):
+        self.session, self.now, self.locale, self.people = session, now, locale, people
+        self.notifications: list[dict] = []
+        self.mails: list[dict] = []
+
+    def add(self, case: Case, target: SlaStage) -> None:
+        group = case.group
+        if group is None:
+            return
+        label = " › ".join(case.label.path)
+        data = {"reference": case.reference, "label": label,
+                "due_at": case.feedback_due_at.isoformat()}
+        due = case.feedback_due_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+        with force_locale(self.locale):
+            if target is SlaStage.REMINDED:
+                kind, key = "deadline_due_soon", f"sla:{case.id}:due_soon"
+                subject = _("Feedback due soon: %(ref)s", ref=case.reference)
+                body = _("The citizen in case %(ref)s (%(label)s) must have feedback by "
+                         "%(due)s. Nobody has written to the citizen yet.",
+                         ref=case.reference, label=label, due=due)
+                told = self.people.members(group)
+                mailbox = group.email
+            else:
+                kind, key = "deadline_overdue", f"sla:{case.id}:overdue"
+                subject = _("Feedback overdue: %(ref)s", ref=case.reference)
+                body = _("The feedback deadline of case %(ref)s (%(label)s, group %(group)s) "
+                         "passed at %(due)s without a message to the citizen.",
+                         ref=case.reference, label=label, group=group.name, due=due)
+                told = self.people.escalation(group)
+                mailbox = None
+                if not told:  # nobody to escalate to: the whole group hears it
+                    told, mailbox = self.people.members(group), group.email
+        for user in told:
+            self.notifications.append({
+                "user_id": user.id, "case_id": case.id, "kind": kind, "data": data,
+                "dedupe_key": f"{key}:{user.id}", "created_at": self.now})
+        recipients = [(mailbox, "group")] if mailbox else [
+            (user.email, str(user.id)) for user in told if user.email]
+        for address, who in recipients:
+            self.mails.append({
+                "to_address": address, "subject": " ".join(subject.split())[:300],
+                "body": body, "case_id": case.id, "dedupe_key": f"{key}:mail:{who}",
+                "created_at": self.now, "attempts": 0})
+
+    def write(self) -> None:
+        for model, rows in ((Notification, self.notifications), (OutgoingMail, self.mails)):
+            if rows:
+                self.session.execute(_insert_ignoring_duplicates(self.session, model), rows)
+
+
+def _insert_ignoring_duplicates(session: Session, model):
+    """INSERT … ON CONFLICT (dedupe_key) DO NOTHING, for many rows at once."""
+    dialect = session.get_bind().dialect.name
+    make = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    if make is None:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        return insert(model)
+    return make(model).on_conflict_do_nothing(index_elements=["dedupe_key"])
