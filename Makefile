@@ -1,7 +1,8 @@
-# Developer entry points. Needs only python3 (with venv and pip) and GNU make.
+# Developer entry points. Needs python3 (with venv and pip) and GNU make; `make test`
+# also needs npm (axe-core for the accessibility tests).
 #
 #   make run            install, migrate, load demo data, serve on http://127.0.0.1:5000
-#   make test           install, compile translations, run the test suite (PYTEST_ARGS=... extra)
+#   make test           install (pip, npm), compile translations, run the tests (PYTEST_ARGS=...)
 #   make lint           ruff check
 #   make translations   extract strings and update the .po catalogues
 #   make bench          load benchmarks (bench/README.md); never part of CI
@@ -52,7 +53,13 @@ run: compile-translations
 	APP_ENV=development $(BIN)/flask demo users
 	APP_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: compile-translations
+# axe-core for the accessibility tests (package.json, exact versions from package-lock.json);
+# installed when missing or when the lock file changed.
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+test: compile-translations node_modules
 	$(BIN)/pytest tests $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -71,4 +78,6 @@ translations: $(STAMP)
 
 bench: compile-translations
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/kb.py
+	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/sweep.py

@@ -21,6 +21,12 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _share(value: str) -> float:
+    """A share as 0.7 or as a percentage 70."""
+    number = float(value)
+    return number / 100 if number > 1 else number
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -64,9 +70,27 @@ class Config:
     SLA_DUE_SOON_HOURS = float(os.environ.get("SLA_DUE_SOON_HOURS", "4"))
     SLA_SWEEP_SECONDS = int(os.environ.get("SLA_SWEEP_SECONDS", "60"))
 
+    # Statistics (app/dashboard): the first-contact resolution target (0.70 or 70 = 70 %), the
+    # most the figures may lag (the dashboard refreshes when older), how often the scheduler
+    # refreshes, and the least weekly volume for a label to count as rising.
+    FCR_TARGET = _share(os.environ.get("FCR_TARGET", "0.70"))
+    STATS_MAX_AGE_SECONDS = int(os.environ.get("STATS_MAX_AGE_SECONDS", "60"))
+    STATS_REFRESH_SECONDS = int(os.environ.get("STATS_REFRESH_SECONDS", "30"))
+    STATS_RISING_MIN_VOLUME = int(os.environ.get("STATS_RISING_MIN_VOLUME", "10"))
+
     CASE_REFERENCE_PREFIX = os.environ.get("CASE_REFERENCE_PREFIX", "KC")
     MUNICIPALITY_NAME = os.environ.get("MUNICIPALITY_NAME", "Exempelkommun")
     DEMO_USERS_ALLOWED = False
+
+    # --- Citizen portal -------------------------------------------------------------------
+    # Whom citizens contact (shown on every portal page and in receipts), and the limits per
+    # address: TRACK_RATE_LIMIT counts failed tracking look-ups only; SUBMIT_RATE_LIMIT counts
+    # web-form cases and feedback sent (a form returned with errors does not count).
+    MUNICIPALITY_PHONE = os.environ.get("MUNICIPALITY_PHONE", "0123-45 67 00")
+    MUNICIPALITY_EMAIL = os.environ.get("MUNICIPALITY_EMAIL", "kontaktcenter@exempelkommun.se")
+    TRACK_RATE_LIMIT = os.environ.get("TRACK_RATE_LIMIT", "10 per minute;50 per hour")
+    SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "5 per minute;30 per hour")
+    # --- end of Citizen portal ------------------------------------------------------------
 
     # --- Mail -----------------------------------------------------------------------------
     # E-mail is written to the outbox (models.notifications.OutgoingMail) in the transaction

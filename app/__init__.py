@@ -92,13 +92,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.casework import bp as casework_bp
+    from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
     from app.queues import bp as queues_bp
 
     for blueprint in (main_bp, auth_bp, agent_bp, queues_bp, casework_bp, admin_bp, api_bp,
-                      notifications_bp):
+                      notifications_bp, dashboard_bp):
         app.register_blueprint(blueprint)
+    from app.portal import bp as portal_bp  # the citizen portal (/portal, and / for visitors)
+    app.register_blueprint(portal_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -66,6 +66,6 @@ def home_endpoint(user: User) -> str:
     return {
         Role.AGENT: "agent.console",
         Role.HANDLER: "queues.index",
-        Role.MANAGER: "agent.console",
+        Role.MANAGER: "dashboard.overview",
         Role.ADMIN: "admin.taxonomy",
     }[user.role]

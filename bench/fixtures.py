@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import or_, select  # noqa: E402
 
 USERNAME = "bench-agent"
 HANDLER = "bench-handler"
@@ -74,11 +74,15 @@ def _bench_taxonomy(session) -> None:
 
 
 def _label_ids(session, level: int) -> list[int]:
-    from models import Label
+    """Active labels of the level whose guide asks nothing required: the write scenarios
+    send no guide answers, and a forwarded contact missing required ones is refused."""
+    from models import GuideField, Label
 
+    required = select(GuideField.id).where(GuideField.required.is_(True), or_(
+        GuideField.label_id == Label.id, GuideField.case_type_id == Label.case_type_id))
     return list(session.scalars(
-        select(Label.id).where(Label.rosa_level == level, Label.active).order_by(Label.id)
-        .limit(20)))
+        select(Label.id).where(Label.rosa_level == level, Label.active, ~required.exists())
+        .order_by(Label.id).limit(20)))
 
 
 def _queue_group(session):

@@ -38,7 +38,14 @@ runs it.
 
 The last line printed is a JSON object with the row counts, the seconds taken and rows/s.
 `--queries-out` writes look-up strings sampled from the generated data (references, phone
-numbers as typed, surnames and full names) for bench/run.py.
+numbers as typed, surnames and full names) for bench/run.py, and under "tracking" cases a
+citizen can open in the portal, as they would click or type them: for each a dict with
+`reference` (KC-2025-012345), `code` (the stored 12-character tracking code, as in the
+e-mailed link), `typed_code` (the same in groups of four, ABCD-EFGH-JKMN, as the receipt
+shows it and the portal form accepts) and `link` (the path of the receipt e-mail's link,
+/portal/arende/<reference>?kod=<code>&lang=sv, as app.portal.mails.tracking_url builds it).
+The tracking sample draws on its own random generator, so the generated data stay the same
+as without it.
 
 A full queue, for the queue benchmark: `--queue-group ID --queue-cases N` adds N more cases,
 all *open* in that group, to the same load (so references stay in order of creation):
@@ -73,6 +80,7 @@ import random
 import sys
 import time
 import traceback
+import urllib.parse
 from array import array
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
@@ -104,6 +112,7 @@ from rosa.routing import Outcome, decide  # noqa: E402
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as app.services.references
+TRACKING_LINK_LANG = "sv"  # the receipt e-mail's link carries the locale it was written in
 LEVEL_SHARE = {1: 0.30, 2: 0.30, 3: 0.10, 4: 0.10, 5: 0.15, 6: 0.05}  # share of contacts
 CHANNELS = ("phone", "email", "web", "chat", "visit", "sms", "letter")
 CHANNEL_WEIGHTS = (60, 15, 10, 7, 5, 2, 1)
@@ -238,8 +247,10 @@ class Generator:
         self.codes: set[str] = set(conn.scalars(text("SELECT tracking_code FROM cases")))
         self.customer_pool: list[tuple[int, str]] = []  # (id, kind)
         self.sample_size = sample_size
-        self.samples: dict[str, list[str]] = {"reference": [], "phone": [], "name": [],
-                                              "fullname": []}
+        self.samples: dict[str, list] = {"reference": [], "phone": [], "name": [],
+                                         "fullname": [], "tracking": []}
+        # The tracking sample has its own generator: the rows do not depend on it.
+        self.tracking_rng = random.Random(seed + 2)
         self.seen = {"reference": 0, "customer": 0}
         self.now = datetime.now(UTC)
         self._channel_cum = list(accumulate(CHANNEL_WEIGHTS))
@@ -273,7 +284,8 @@ class Generator:
             return value.replace(tzinfo=None).isoformat(" ", "microseconds")
         return value
 
-    def _sample(self, kind: str, counter: str, value: str | None) -> None:
+    def _sample(self, kind: str, counter: str, value, rng: random.Random | None = None
+                ) -> None:
         """Reservoir sampling, so the look-ups spread over the whole data set."""
         if not value:
             return
@@ -281,7 +293,7 @@ class Generator:
         if len(bucket) < self.sample_size:
             bucket.append(value)
         else:
-            j = self.rng.randrange(self.seen[counter])
+            j = (rng or self.rng).randrange(self.seen[counter])
             if j < self.sample_size:
                 bucket[j] = value
 
@@ -375,8 +387,10 @@ class Generator:
         else:
             status, resolved_at, updated_at, later = self._life(forwards, created)
             holder = claimed_at = None
+        code = self._tracking_code()
+        self._sample("tracking", "reference", (reference, code), self.tracking_rng)
         rows["cases"].append((
-            case_id, reference, self._tracking_code(), status,
+            case_id, reference, code, status,
             "forwarded" if forwards else "first_contact", label["id"], label["level"],
             urgent, kind == "business", channel, label["department_id"],
             label["group_id"] if forwards else None, customer_id, actor, words[:500], at,
@@ -442,6 +456,14 @@ class Generator:
         final = "closed" if age_days > 60 and self.rng.random() < 0.7 else "resolved"
         return final, done, done, [_status_changed(claimed, "forwarded", "in_progress"),
                                    _status_changed(done, "in_progress", final)]
+
+
+def tracking_sample(reference: str, code: str) -> dict[str, str]:
+    """A case as the citizen has it: the receipt's reference and code, the e-mail's link."""
+    typed = "-".join(code[i:i + 4] for i in range(0, len(code), 4))  # format_tracking_code
+    query = urllib.parse.urlencode({"kod": code, "lang": TRACKING_LINK_LANG})
+    link = f"/portal/arende/{urllib.parse.quote(reference, safe='')}?{query}"
+    return {"reference": reference, "code": code, "typed_code": typed, "link": link}
 
 
 def _status_changed(when: datetime, old: str, new: str) -> tuple:
@@ -711,6 +733,7 @@ def main() -> None:
                       queue_group=args.queue_group, queue_cases=args.queue_cases,
                       queue_days=args.queue_days)
     queries = result.pop("queries")
+    queries["tracking"] = [tracking_sample(*pair) for pair in queries["tracking"]]
     if args.queries_out:
         Path(args.queries_out).write_text(json.dumps(queries, ensure_ascii=False, indent=1))
     print(json.dumps(result))

@@ -11,6 +11,14 @@
   /queues/ in turn with each of its `QUEUE_VARIANTS` (all groups, one group, unclaimed,
   in progress, page 100, and a filter that matches nothing); success = 200 and a full page of
   `PAGE_ROWS` distinct case references, or for the empty filter the "no cases" message.
+* `TrackingScenario` -- an anonymous citizen (no log-in) follows a case in the portal, a
+  random one of the cases bench/generate_cases.py sampled (`--queries-out`, "tracking"):
+  variant "link" GETs the receipt e-mail's link /portal/arende/<reference>?kod=<code>&lang=sv;
+  variant "form" POSTs reference and code (typed as on the receipt, ABCD-EFGH-JKMN) to
+  /portal/arende with the form's CSRF token, read once per client from GET /portal/arende.
+  Success = 200 and the case's page (its reference and its timeline). Every pair is a real
+  case, so no look-up fails: the portal's rate limit counts failed look-ups only and never
+  touches these requests (a failure would show as "status 404", then "status 429").
 
 The write scenarios alternate a ROSA level-2 label (answered at first contact) and a level-5
 label (forwarded to a department group), starting on a different one per client, with a
@@ -188,6 +196,48 @@ class QueueScenario:
             raise CheckFailed(f"{tag}: status {response.status}")
         check_queue_page(response.text, expect, tag)
         return tag
+
+
+TRACKING_VARIANTS = ("link", "form")
+_TIMELINE = '<ol class="timeline">'  # app/templates/portal/tracked.html, not the form page
+
+
+@dataclass
+class TrackingScenario:
+    """The citizen's tracking page for random sampled cases, by e-mailed link or by form."""
+
+    cases: list[dict]
+    variant: str = "link"
+    name: str = ""
+    _tokens: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.variant not in TRACKING_VARIANTS:
+            raise ValueError(f"tracking variant {self.variant!r}: choose from "
+                             f"{', '.join(TRACKING_VARIANTS)}")
+        if not self.cases:
+            raise ValueError("no tracking cases (reference + code) to look up")
+        self.name = self.name or f"tracking:{self.variant}"
+
+    def setup(self, client: HttpClient, worker: int) -> None:
+        if self.variant == "form":  # the form's page: a session cookie and its CSRF token
+            page = client.get("/portal/arende").expect(200)
+            self._tokens[worker] = csrf_token(page.text)
+            client.freeze_cookies()
+
+    def operation(self, client: HttpClient, worker: int, seq: int, rng: random.Random) -> None:
+        case = rng.choice(self.cases)
+        if self.variant == "link":
+            response = client.get(case["link"])
+        else:
+            response = client.post_form(
+                "/portal/arende", {"csrf_token": self._tokens[worker],
+                                   "reference": case["reference"], "code": case["typed_code"]},
+                referer="/portal/arende")
+        response.expect(200)
+        page = response.text
+        if case["reference"] not in page or _TIMELINE not in page:
+            raise CheckFailed("not the case's page")
 
 
 def check_queue_page(html: str, expect: str, tag: str = "queue") -> int:

@@ -268,7 +268,8 @@ def read_front_matter(
         value = front.get(key)
         if value is not None and not isinstance(value, str | int | float):
             problems.add(key, N_("Must be text"))
-    checklist = front.get("checklist") or ()
+    checklist = front.get("checklist")
+    checklist = [] if checklist is None else checklist
     if not isinstance(checklist, list) or not all(isinstance(i, str | int | float)
                                                   for i in checklist):
         problems.add("checklist", N_("Must be a list of text items"))

@@ -19,10 +19,15 @@ from models.knowledge import (
 )
 from models.notifications import Notification, OutgoingMail
 from models.organisation import Department, Group, group_members
+from models.portal import AnswerHelpedCount, Feedback, FeedbackKind
+from models.statistics import DailyStat, MonthlyStat, StatsState
 from models.taxonomy import CaseType, Function, Label
 from models.users import ApiToken, User
 
 __all__ = [
+    "AnswerHelpedCount",
+    "Feedback",
+    "FeedbackKind",
     "Article",
     "ArticleFlag",
     "ArticleUse",
@@ -41,14 +46,17 @@ __all__ = [
     "Contact",
     "Customer",
     "CustomerNameTerm",
+    "DailyStat",
     "Department",
     "Function",
     "Group",
     "GuideField",
     "Label",
+    "MonthlyStat",
     "Notification",
     "OutgoingMail",
     "ReferenceCounter",
+    "StatsState",
     "User",
     "db",
     "group_members",

@@ -169,3 +169,19 @@ def add_guides(session, world: World) -> None:
     guide_field(session, world.labels["evaluative"], world.admin, key="sokande",
                 title="Sökandens personnummer", kind="personnummer", required=True)
     session.flush()
+
+
+def article(session, world: World, *, slug="avfall-oppettider",
+            title="Öppettider på återvinningscentralen", labels=("info",), actor=None, now=NOW,
+            **fields):
+    """A knowledge-base article owned by the technical department, saved through the
+    article service (so it has version 1, rendered HTML and search terms)."""
+    from app.services.articles import ArticleInput, save_article
+
+    values = dict(answer_script="Återvinningscentralen har öppet vardagar 7–19.",
+                  body_md="## Öppettider\n\nVardagar 7–19, lördagar 9–15.",
+                  status="published", audience="internal")
+    values.update(fields)
+    data = ArticleInput(slug=slug, title=title, department_id=world.tech.id,
+                        label_ids=[world.labels[name].id for name in labels], **values)
+    return save_article(session, actor or world.admin, None, data, now=now).article

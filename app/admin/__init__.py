@@ -10,3 +10,4 @@ bp.before_request(require_roles(Role.ADMIN))
 
 from app.admin import calendar as _calendar  # noqa: E402,F401
 from app.admin import case_audit, routes  # noqa: E402,F401
+from app.admin import knowledge as _knowledge  # noqa: E402,F401

@@ -8,4 +8,4 @@ from rosa.vocabulary import Role
 bp = Blueprint("agent", __name__, url_prefix="/agent")
 bp.before_request(require_roles(Role.AGENT, Role.MANAGER, Role.ADMIN))
 
-from app.agent import routes  # noqa: E402,F401
+from app.agent import kb, routes  # noqa: E402,F401

@@ -15,13 +15,16 @@ from app.agent import bp
 from app.agent.forms import contact_draft, empty_values, field_name, form_values, label_id_of
 from app.casework.page import created_recently, load_case, render_case
 from app.extensions import db
+from app.services.bulletins import active_bulletins
 from app.services.classification import reclassify_case
 from app.services.guides import case_answers, label_guide
 from app.services.intake import load_label, prepare_contact, store_contact
+from app.services.kb_search import search_articles
+from app.services.kb_usage import label_articles, record_article_use
 from app.services.lookup import find_cases
-from app.services.taxonomy import grouped_choices, label_catalogue
+from app.services.taxonomy import grouped_choices, label_catalogue, suggested_labels
 from app.transactions import read_then_write, start_writing
-from models import Case, Contact
+from models import Article, Case, Contact
 from rosa.errors import RuleViolations
 from rosa.guides import looks_like_personnummer
 from rosa.identity import format_orgnr, mask_personnummer
@@ -50,8 +53,32 @@ def _render_console(values: dict, errors: dict | None = None, status: int = 200)
         "agent/console.html", values=values, errors=errors or {}, label=label,
         label_groups=grouped_choices(views), channels=list(Channel),
         customer_kinds=list(CustomerKind), contacts_today=_my_contacts_today(),
-        returned=_returned_for_completion(),
+        returned=_returned_for_completion(), **_knowledge_context(values, label),
     ), status
+
+
+def _knowledge_context(values: dict, label) -> dict:
+    """The bulletin board, and (when the page is rendered again, e.g. without JavaScript)
+    the chosen label's answers and the articles matching the citizen's words, each one a
+    choice for "answered with article" (and the one chosen before, whatever it was)."""
+    now = datetime.now(UTC)
+    panel = label_panel(label, now) if label is not None else None
+    words = (values.get("citizen_words") or "").strip()
+    hits = search_articles(db.session, words, limit=5, now=now) if words else []
+    offered = [*(panel["articles"] if panel else ()), *(hit.article for hit in hits)]
+    chosen = str(values.get("answered_article_id") or "")
+    if chosen.isdigit():
+        offered.append(db.session.get(Article, int(chosen)))
+    return {"bulletins": active_bulletins(db.session, now=now), "label_panel": panel,
+            "article_hits": hits,
+            "offered_articles": list({a.id: a for a in offered if a is not None}.values())}
+
+
+def label_panel(label, now: datetime) -> dict:
+    """What the console shows for a chosen label: its answers and the bulletins for it."""
+    return {"label": label,
+            "articles": label_articles(db.session, label.id, now=now, limit=5),
+            "bulletins": active_bulletins(db.session, now=now, label_id=label.id)}
 
 
 def _returned_for_completion():
@@ -85,6 +112,10 @@ def create_contact():
     start_writing()
     result = store_contact(db.session, agent, prepared, now=now,
                            reference_prefix=current_app.config["CASE_REFERENCE_PREFIX"])
+    article_id = request.form.get("answered_article_id", "")
+    if article_id.isdigit():  # "Answered with article": counted in the same transaction
+        record_article_use(db.session, article_id=int(article_id), contact=result.contact,
+                           case=result.case, user=agent, now=now)
     db.session.commit()
     if result.decision.forwards:
         flash(_("Case %(ref)s forwarded to %(group)s.", ref=result.case.reference,
@@ -98,10 +129,8 @@ def create_contact():
 
 @bp.get("/labels/suggest")
 def suggest_labels():
-    views, index = label_catalogue(db.session)
     query = request.args.get("q", "")[:300]
-    hits = index.search(query, limit=8)
-    return jsonify([_label_json(views[entry.id]) for entry, _score in hits])
+    return jsonify([_label_json(view) for view in suggested_labels(db.session, query)])
 
 
 @bp.get("/labels/<int:label_id>")

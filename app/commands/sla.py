@@ -73,6 +73,18 @@ def scheduler_command() -> None:
     # coalesce + one instance: after downtime it runs once, not once per missed minute.
     scheduler.add_job(job, "interval", seconds=interval, id="sla-sweep", coalesce=True,
                       max_instances=1, next_run_time=datetime.now(UTC))
+
+    def stats_job() -> None:  # the dashboards' statistics (app.dashboard.commands)
+        with app.app_context():
+            try:
+                from app.dashboard.commands import refresh_once
+                refresh_once()
+            except Exception:
+                log.exception("statistics refresh failed")
+
+    scheduler.add_job(stats_job, "interval", seconds=int(app.config["STATS_REFRESH_SECONDS"]),
+                      id="stats-refresh", coalesce=True, max_instances=1,
+                      next_run_time=datetime.now(UTC))
     click.echo(_("Scheduler running: the deadline sweep every %(seconds)s s. Stop with Ctrl+C.",
                  seconds=interval))
     try:

@@ -7,13 +7,15 @@ from sqlalchemy import text
 from app.access import home_endpoint
 from app.extensions import db
 from app.main import bp
+from app.portal.routes import start as portal_start
 
 
 @bp.route("/")
 def index():
+    """Staff go to their own start page; everyone else sees the citizen portal's."""
     if current_user.is_authenticated:
         return redirect(url_for(home_endpoint(current_user)))
-    return redirect(url_for("auth.login"))
+    return portal_start()
 
 
 @bp.route("/healthz")

@@ -23,6 +23,9 @@ from rosa.vocabulary import Role
 # Kinds missing here, or data missing a field, get a generic line instead.
 SENTENCES = {
     URGENT_CASE: _l("Urgent case %(reference)s: %(label)s"),
+    "deadline_due_soon": _l("Feedback due soon in case %(reference)s (%(label)s)"),
+    "deadline_overdue": _l("Feedback overdue in case %(reference)s (%(label)s)"),
+    "article_flagged": _l("%(by)s flagged the article \u201c%(title)s\u201d: %(reason)s"),
 }
 
 
@@ -101,8 +104,11 @@ def case_url(reference: str) -> str:
 
 
 def _entry(notification: Notification, reference: str | None) -> Entry:
-    return Entry(id=notification.id, text=describe(notification, reference),
-                 url=case_url(reference) if reference else None,
+    url = case_url(reference) if reference else None
+    article_id = (notification.data or {}).get("article_id")
+    if url is None and isinstance(article_id, int) and current_user.role is not Role.HANDLER:
+        url = url_for("agent.kb_article", article_id=article_id)
+    return Entry(id=notification.id, text=describe(notification, reference), url=url,
                  created_at=notification.created_at, unread=notification.read_at is None)
 
 

@@ -30,6 +30,7 @@ from stdnum import luhn
 from app.services.guides import label_guide
 from app.services.history import record_event
 from app.services.intake import log_contact
+from app.services.kb_io import import_demo_knowledge
 from app.services.taxonomy_io import import_taxonomy
 from app.services.users import create_user
 from models import (
@@ -136,6 +137,7 @@ def load_demo(
     _refuse_unless_empty(session, users_allowed=users_allowed, force=force)
     import_taxonomy(session, TAXONOMY_FILE.read_text(encoding="utf-8"), now=now)
     users = _create_users(session, now)
+    import_demo_knowledge(session, now=now)  # articles name demo users as reviewers
     rng = random.Random(seed)
     first_contact = _ContactGenerator(session, rng, users, now).log(cases, reference_prefix)
     _settle_history(session, now)

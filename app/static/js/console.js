@@ -1,13 +1,14 @@
 /* Agent console: label suggestions as you type (an ARIA combobox), the outcome preview for
    the chosen label, its guide (case details) fetched in place, and Ctrl+Enter to save.
-   Everything works without this script too. */
+   A chosen label is announced with a "label:chosen" event on the select (kb.js shows its
+   answers and bulletins); kb.js suggests labels from the citizen's words and chooses them
+   through window.enVagIn.chooseLabel. Everything works without this script too. */
 (function () {
   "use strict";
   var search = document.getElementById("label-search");
   var list = document.getElementById("label-suggestions");
   var select = document.getElementById("label_id");
   var outcome = document.getElementById("label-outcome");
-  var words = document.getElementById("citizen_words");
   var form = document.getElementById("contact-form");
   var guide = document.getElementById("guide");
   var guideStatus = document.getElementById("guide-status");
@@ -42,13 +43,20 @@
     outcome.appendChild(el("p", label.forwards ? "forward" : "answer", label.outcome + " — " + label.reason));
   }
 
+  function announceLabel(id) {
+    select.dispatchEvent(new CustomEvent("label:chosen", { bubbles: true, detail: { id: id } }));
+  }
+
   function choose(label) {
     select.value = String(label.id);
     showOutcome(label);
     close();
     search.value = label.path;
     loadGuide();
+    announceLabel(label.id);
   }
+  window.enVagIn = window.enVagIn || {};
+  window.enVagIn.chooseLabel = choose;
 
   /* The guide: answers typed so far are kept by field name when the guide is replaced, so a
      field both labels share (say "plats") keeps its text. */
@@ -150,13 +158,9 @@
     else if (e.key === "Escape") { close(); }
   });
   search.addEventListener("blur", function () { setTimeout(close, 150); });
-  if (words) {
-    words.addEventListener("input", function () {
-      if (!select.value && document.activeElement === words) { debounced(words.value); list.hidden = items.length === 0; }
-    });
-  }
   select.addEventListener("change", function () {
     loadGuide();
+    announceLabel(select.value);
     if (!select.value) { showOutcome(null); return; }
     fetch(search.dataset.infoUrl.replace(/0$/, select.value), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
