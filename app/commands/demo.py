@@ -15,7 +15,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from app.commands.taxonomy import echo_violations
+from app.commands.importing import echo_violations
 from app.extensions import db
 from app.i18n import t
 from app.services.demo import DEFAULT_CASES, DEMO_LOGINS, demo_is_loaded, load_demo
@@ -56,7 +56,7 @@ def load_command(cases: int, force: bool) -> None:
                 reference_prefix=current_app.config["CASE_REFERENCE_PREFIX"])
         except RuleViolations as problems:
             db.session.rollback()
-            echo_violations("demo", problems)
+            echo_violations(problems, "demo")
             click.echo(_("Nothing was loaded. --force loads into a database that has "
                          "departments but no cases and no demo users."), err=True)
             raise SystemExit(1) from None

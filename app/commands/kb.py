@@ -14,8 +14,8 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.commands.importing import import_all_or_nothing
 from app.extensions import db
-from app.i18n import violation_text
 from app.services.kb_io import (
     ARTICLE_SUFFIX,
     BULLETINS_FILE,
@@ -24,8 +24,6 @@ from app.services.kb_io import (
     export_knowledge,
     import_knowledge,
 )
-from models.base import write_transactions
-from rosa.errors import RuleViolations
 
 cli = AppGroup("kb", help="Import and export the knowledge base (Markdown files).")
 
@@ -35,20 +33,9 @@ cli = AppGroup("kb", help="Import and export the knowledge base (Markdown files)
 @click.option("--dry-run", is_flag=True, help="Check and show what would change; save nothing.")
 def import_command(path: Path, dry_run: bool) -> None:
     """Import the articles, thesaurus.txt and bulletins.yaml in the directory PATH."""
-    with write_transactions():
-        try:
-            summary = import_knowledge(db.session, path, now=datetime.now(UTC))
-        except RuleViolations as problems:
-            db.session.rollback()
-            for problem in problems.violations:
-                click.echo(f"{problem.field}: {violation_text(problem)}", err=True)
-            click.echo(_("Nothing was imported: %(count)s problem(s) in %(path)s.",
-                         count=len(problems.violations), path=path), err=True)
-            raise SystemExit(1) from None
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
+    summary = import_all_or_nothing(
+        lambda: import_knowledge(db.session, path, now=datetime.now(UTC)),
+        shown_as=str(path), dry_run=dry_run)
     _echo_summary(summary)
     if dry_run:
         click.echo(_("Dry run: nothing was saved."))

@@ -14,19 +14,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.commands.importing import import_all_or_nothing
 from app.extensions import db
-from app.i18n import violation_text
 from app.services.taxonomy_io import ImportSummary, export_taxonomy, import_taxonomy
-from models.base import write_transactions
-from rosa.errors import RuleViolations
 
 cli = AppGroup("taxonomy", help="Import and export the classification tree (YAML).")
-
-
-def echo_violations(source: str, problems: RuleViolations) -> None:
-    """One line per problem on stderr, prefixed with where it came from."""
-    for problem in problems.violations:
-        click.echo(f"{source}: {problem.field}: {violation_text(problem)}", err=True)
 
 
 @cli.command("import")
@@ -39,19 +31,9 @@ def import_command(file: Path, dry_run: bool) -> None:
     except (OSError, UnicodeDecodeError) as error:
         message = _("Cannot read %(file)s: %(error)s", file=file, error=error)
         raise click.ClickException(message) from None
-    with write_transactions():
-        try:
-            summary = import_taxonomy(db.session, text, now=datetime.now(UTC))
-        except RuleViolations as problems:
-            db.session.rollback()
-            echo_violations(file.name, problems)
-            click.echo(_("Nothing was imported: %(count)s problem(s) in %(file)s.",
-                         count=len(problems.violations), file=file.name), err=True)
-            raise SystemExit(1) from None
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
+    summary = import_all_or_nothing(
+        lambda: import_taxonomy(db.session, text, now=datetime.now(UTC)),
+        shown_as=file.name, dry_run=dry_run, prefix=file.name)
     _echo_summary(summary)
     if dry_run:
         click.echo(_("Dry run: nothing was saved."))

@@ -74,7 +74,7 @@ def insert_once(session: Session, model: type[M], values: Mapping[str, Any]) -> 
     """
     dialect = session.get_bind().dialect.name
     if dialect not in _INSERTS:
-        raise NotImplementedError(f"insert_once does not support {dialect}")
+        raise RuntimeError(f"En väg in runs on SQLite or PostgreSQL, not {dialect}")
     statement = (_INSERTS[dialect](model).values(**values)
                  .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(model))
     return session.scalars(statement).one_or_none()
