@@ -1,5 +1,6 @@
 # Developer entry points. Needs python3 (with venv and pip) and GNU make; `make test`
-# also needs npm (axe-core for the accessibility tests).
+# also needs npm (axe-core for the accessibility tests) and Debian's chromium (installed
+# when run as root, otherwise named in a one-line message).
 #
 #   make run            install, migrate, load demo data, serve on http://127.0.0.1:5000
 #   make test           install (pip, npm), compile translations, run the tests (PYTEST_ARGS=...)
@@ -25,7 +26,7 @@ PORT ?= 5000
 
 export FLASK_APP := wsgi
 
-.PHONY: help install run test lint translations compile-translations bench
+.PHONY: help install run test lint translations compile-translations bench chromium
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -59,7 +60,21 @@ node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-test: compile-translations node_modules
+# The page tests drive Debian's Chromium. As root (CI, a fresh container) it is installed from
+# apt; otherwise stop at once with the one line that says what to install.
+chromium:
+	@if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing Debian's chromium for the page tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium </dev/null >/dev/null \
+			|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium </dev/null >/dev/null; }; \
+		else \
+			echo "make test needs Chromium for the page tests: run 'sudo apt-get install chromium' (Debian/Ubuntu) and try again" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+test: chromium compile-translations node_modules
 	$(BIN)/pytest tests $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -8,8 +8,8 @@ from tests.knowledge_base.samples import LABELS
 
 SUGGESTER = LabelSuggester(LABELS)
 
-# The taxonomy of tests/rosa/test_signals.py, to compare with rosa.signals.
-ROSA = LabelSuggester([
+# A small taxonomy: own words, a compound part, a retired label.
+SMALL = LabelSuggester([
     LabelText(1, ("Avfall", "Sophämtning", "Utebliven"), ("tunnan inte tömd", "soporna")),
     LabelText(2, ("Avfall", "Sortergård", "Öppettider"), ("soptipp", "återvinningscentral")),
     LabelText(3, ("Gata/Park", "Snöröjning", "Felanmälan"), ("snön", "plogning")),
@@ -22,15 +22,15 @@ def _first(text: str) -> int:
     return SUGGESTER.suggest(text)[0].label_id
 
 
-def test_does_what_rosa_signals_does():
-    """The cases rosa.signals passes: own words, "soptippen", a compound part, retired
-    labels only on request, nothing for an empty text."""
-    assert ROSA.suggest("tunnan har inte tömts")[0].label_id == 1
-    assert ROSA.suggest("när öppnar soptippen")[0].label_id == 2
-    assert 4 in [s.label_id for s in ROSA.suggest("läcka")]
-    assert 5 not in [s.label_id for s in ROSA.suggest("tunnan")]
-    assert 5 in [s.label_id for s in ROSA.suggest("tunnan", include_retired=True)]
-    assert ROSA.suggest("  ") == []
+def test_small_taxonomy_basics():
+    """Own words, "soptippen", a compound part, retired labels only on request, nothing for
+    an empty text."""
+    assert SMALL.suggest("tunnan har inte tömts")[0].label_id == 1
+    assert SMALL.suggest("när öppnar soptippen")[0].label_id == 2
+    assert 4 in [s.label_id for s in SMALL.suggest("läcka")]
+    assert 5 not in [s.label_id for s in SMALL.suggest("tunnan")]
+    assert 5 in [s.label_id for s in SMALL.suggest("tunnan", include_retired=True)]
+    assert SMALL.suggest("  ") == []
 
 
 @pytest.mark.parametrize(("text", "label"), [
