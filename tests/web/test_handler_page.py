@@ -179,7 +179,8 @@ def test_the_case_page_offers_the_primary_actions_unfolded(world, login_as, sess
 
 
 def test_the_queue_marks_new_cases_and_counts_in_good_swedish(world, login_as, session):
-    """Unclaimed cases carry a "new" badge (not only colour); counts use singular and plural."""
+    """Unclaimed cases carry a "new" badge (not only colour); counts use singular and plural;
+    references and dates do not wrap."""
     first = forward(session, world)
     handler = login_as(world.handler)
     page = handler.get(f"/queues/?group={world.streets_group.id}").get_data(as_text=True)
@@ -191,7 +192,10 @@ def test_the_queue_marks_new_cases_and_counts_in_good_swedish(world, login_as, s
     act(handler, first, "claim")
     page = handler.get("/queues/").get_data(as_text=True)
     assert "1 ej tagen" in page and page.count("Ny, ej tagen") == 1
-    assert f'<a class="ref" href="/queues/cases/{first.reference}">' in page
+    assert f'<a class="ref" href="/queues/cases/{first.reference}">' in page  # no wrapping
+    assert re.search(r'<td class="nowrap">\d{4}-\d\d-\d\d \d\d:\d\d</td>', page)
+    assert re.search(r'återkoppling senast <span class="nowrap">\d{4}-\d\d-\d\d \d\d:\d\d'
+                     r'</span>', page)
 
 
 def test_the_status_filter_finds_resolved_and_closed_cases(world, login_as, session):
