@@ -1,6 +1,7 @@
 """A handler's group queues: open cases of their groups, urgent first, then by deadline.
 
-The status filter also offers the groups' finished cases ("resolved or closed", newest first),
+The status filter also offers the groups' finished cases ("resolved or closed", received in the
+last DONE_DAYS days, the latest resolved first),
 and `/queues/search` is the case look-up scoped by `visible_cases`, so a handler finds the
 department's cases, closed ones included, when a citizen calls back.
 """
@@ -28,6 +29,9 @@ QUEUE_STATUSES = (CaseStatus.FORWARDED, CaseStatus.IN_PROGRESS, CaseStatus.WAITI
                   CaseStatus.RETURNED)
 DONE = "done"  # the status filter's "resolved or closed"
 DONE_STATUSES = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+# Finished cases pile up for ever (84,000 in three groups at a million cases), so the filter
+# lists those received in the last DONE_DAYS; older ones are found with the look-up.
+DONE_DAYS = 90
 
 
 class QueueFilters:
@@ -51,7 +55,11 @@ class QueueFilters:
     def apply(self, query, user, group_ids: list[int], now: datetime):
         query = query.where(Case.group_id.in_([self.group_id] if self.group_id else group_ids))
         if self.status == DONE:
-            query = query.where(Case.status.in_(DONE_STATUSES))
+            # `urgent IN (false, true)` matches every case, but lets the database range-scan
+            # ix_cases_queue (group, status, urgent, created_at) on the date: without it every
+            # finished case of the groups is read (250 ms instead of 16 at a million cases).
+            query = query.where(Case.status.in_(DONE_STATUSES), Case.urgent.in_([False, True]),
+                                Case.created_at >= now - timedelta(days=DONE_DAYS))
         else:
             query = query.where(Case.status == self.status if self.status
                                 else Case.status.in_(OPEN_STATUSES))
@@ -98,7 +106,8 @@ def index():
         .order_by(Label.name)).all() if group_ids else []
     return render_template(
         "queues/index.html", groups=groups, counts=counts, cases=cases, total=total,
-        filters=filters, labels=labels, statuses=QUEUE_STATUSES, done=DONE, ages=AGES,
+        filters=filters, labels=labels, statuses=QUEUE_STATUSES, done=DONE, done_days=DONE_DAYS,
+        ages=AGES,
         pages=max(1, -(-total // PAGE_SIZE)), now=now)
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from app.queues.routes import DONE_DAYS
+from app.services.intake import log_contact
 from models import Case, CaseEvent, OutgoingMail
+from rosa.intake import ContactDraft, CustomerDraft
 from rosa.vocabulary import CaseStatus, EventKind
 from tests.conftest import csrf_token
 from tests.smtp import free_port
@@ -198,11 +202,24 @@ def test_the_queue_marks_new_cases_and_counts_in_good_swedish(world, login_as, s
                      r'</span>', page)
 
 
-def test_the_status_filter_finds_resolved_and_closed_cases(world, login_as, session):
-    """"Löst/Stängd" lists the groups' finished cases, newest first; open ones are left out."""
-    resolved, closed, still_open = (forward(session, world) for _ in range(3))
+def _received(session, world, days_ago: float) -> Case:
+    """A forwarded case received `days_ago` days before the real now (the queue reads the
+    clock)."""
+    draft = ContactDraft(channel="phone", citizen_words="Trasig gatlykta",
+                         customer=CustomerDraft(name="Eva Ek", phone="0701234567"))
+    case = log_contact(session, world.agent, draft, world.labels["routine_no_mandate"].id,
+                       now=datetime.now(UTC) - timedelta(days=days_ago)).case
+    session.commit()
+    return case
+
+
+def test_the_status_filter_finds_recently_finished_cases(world, login_as, session):
+    """"Löst/Stängd" lists the groups' finished cases of the last 90 days, latest resolved
+    first; open ones are left out, older ones are found with the look-up."""
+    resolved, closed, still_open = (_received(session, world, 5) for _ in range(3))
+    old = _received(session, world, DONE_DAYS + 1)
     handler = login_as(world.handler)
-    for case in (resolved, closed):
+    for case in (old, resolved, closed):
         act(handler, case, "claim")
         act(handler, case, "resolve", message="Klart.")
     act(handler, closed, "close")
@@ -211,8 +228,11 @@ def test_the_status_filter_finds_resolved_and_closed_cases(world, login_as, sess
     done = handler.get("/queues/?status=done").get_data(as_text=True)
     assert '<option value="done" selected>Löst/Stängd</option>' in done
     assert closed.reference in done and resolved.reference in done
-    assert still_open.reference not in done
+    assert still_open.reference not in done and old.reference not in done
     assert done.index(closed.reference) < done.index(resolved.reference)  # latest first
+    assert "som kom in de senaste 90 dagarna" in done and 'href="/queues/search"' in done
+    found = handler.get(f"/queues/search?q={old.reference}").get_data(as_text=True)
+    assert f'href="/queues/cases/{old.reference}"' in found
 
 
 def test_handlers_look_up_their_departments_cases_closed_ones_included(world, login_as,
