@@ -54,7 +54,8 @@ class Case(Base):
     guide_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None]
-    # First citizen-visible message or resolution: the feedback deadline is met then.
+    # First time the citizen was told something (a message, or the words that come with
+    # waiting or resolving; see app.services.casework): the feedback deadline is met then.
     feedback_given_at: Mapped[datetime | None]
     # The feedback deadline (sla.feedback_deadline), set when the case is forwarded, and the
     # moment it becomes "due soon"; `sla_stage` records which alerts went out (see SlaStage).

@@ -11,6 +11,8 @@ What is shown per kind:
 - forwarded / re-routed → the department's *name* only (never the group or a person);
 - claimed / assigned → "a case officer is working on it" (never who);
 - status changes to waiting, in progress, resolved, closed, and reopening (never the comment);
+  waiting and resolving with words for the citizen (the data key `text`: what the handler
+  needs, or the resolution's answer) show those words as written;
 - a message → its text and the department that wrote it.
 
 Sentences are English source strings marked with N_; the web layer translates them.
@@ -69,6 +71,9 @@ _STATUS_SENTENCES = {
     CaseStatus.CLOSED.value: (Step.RESOLVED, N_("Your case is closed")),
 }
 
+# The statuses whose event may carry words to the citizen (see app.services.casework).
+_TELLING_STATUSES = (CaseStatus.WAITING.value, CaseStatus.RESOLVED.value)
+
 
 def citizen_timeline(events: Iterable[HistoryEvent]) -> list[TimelineEntry]:
     """The citizen's view of a history given oldest first; internal events are left out."""
@@ -110,10 +115,12 @@ def _entry(event: HistoryEvent, department: str) -> tuple[TimelineEntry | None, 
         return TimelineEntry(at, Step.PROGRESS,
                              N_("A case officer is working on your case")), department
     if kind is EventKind.STATUS_CHANGED:
-        step_sentence = _STATUS_SENTENCES.get(_text(data.get("to")))
+        to = _text(data.get("to"))
+        step_sentence = _STATUS_SENTENCES.get(to)
         if step_sentence is None:
             return None, department
-        return TimelineEntry(at, *step_sentence), department
+        words = _text(data.get("text")) if to in _TELLING_STATUSES else ""
+        return TimelineEntry(at, *step_sentence, text=words), department
     if kind is EventKind.REOPENED:
         return TimelineEntry(at, Step.PROGRESS, N_("Your case was reopened")), department
     if kind is EventKind.MESSAGE:

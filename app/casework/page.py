@@ -13,6 +13,7 @@ from app.extensions import db
 from app.services.audit import audit
 from app.services.casework import actor_for, is_member
 from app.services.history import case_history
+from app.services.mail import delivery_states
 from app.services.references import normalize_reference
 from app.services.taxonomy import grouped_choices, label_catalogue
 from models import Case, Department, Group, User, group_members
@@ -49,6 +50,7 @@ def render_case(case: Case, *, errors: dict | None = None, values: dict | None =
     returned = next((e for e in reversed(events) if e.kind is EventKind.RETURNED), None)
     context = dict(
         case=case, events=events, actions=actions, Action=Action, errors=errors or {},
+        deliveries=delivery_states(db.session, [e.data.get("mail_id") for e in events]),
         values=values or {}, show_tracking=show_tracking,
         missing=returned.data.get("missing") if returned is not None else None,
         members=_members(case) if Action.ASSIGN in actions and actor.leads_group else [],

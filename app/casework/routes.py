@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, current_app, flash, redirect, request, url_for
-from flask_babel import force_locale
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,7 +13,8 @@ from app.casework import bp
 from app.casework.page import case_url_endpoint, load_case, render_case
 from app.extensions import db
 from app.services import casework
-from app.services.mail import send_after_commit
+from app.services.casework import Told
+from app.services.mail import Delivery, delivery_states, send_after_commit
 from rosa.errors import RuleViolations, violation
 from rosa.i18n import N_
 from rosa.lifecycle import Action
@@ -31,71 +31,73 @@ def _int(name: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _citizen_mail(case, text: str) -> tuple[str, str]:
-    """Subject and body of a message e-mailed to the citizen, in the default language."""
-    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "sv")):
-        subject = _("About your case %(ref)s", ref=case.reference)
-        body = _("Hello,\n\n%(department)s has written about your case %(ref)s:\n\n%(text)s\n\n"
-                 "You can follow the case with its reference and tracking code. Please do not "
-                 "reply to this e-mail; contact us through the contact centre instead.\n\n"
-                 "%(municipality)s",
-                 department=case.department.name, ref=case.reference, text=text,
-                 municipality=current_app.config.get("MUNICIPALITY_NAME", ""))
-    return subject, body
-
-
-def _apply(action: Action, case, now: datetime) -> str:
-    """Run the action; returns the confirmation to show."""
+def _apply(action: Action, case, now: datetime) -> tuple[str, Told | None]:
+    """Run the one action (one version check, one transaction); the confirmation to show, and
+    what the citizen was told, if anything."""
     user = current_user._get_current_object()
     version = _int("version")
     session = db.session
     if action is Action.CLAIM:
         casework.claim(session, case, user, now=now)
-        return _("You have the case now.")
+        return _("You have the case now."), None
     if action is Action.RELEASE:
         casework.release(session, case, user, expected_version=version, now=now)
-        return _("The case is back in the group queue.")
+        return _("The case is back in the group queue."), None
     if action is Action.ASSIGN:
         casework.assign(session, case, user, _int("assignee_id"), expected_version=version,
                         now=now)
-        return _("The case was assigned.")
+        return _("The case was assigned."), None
     if action in (Action.WAIT, Action.RESUME, Action.RESOLVE, Action.CLOSE, Action.REOPEN):
-        message = _field("message").strip()
-        if message and action is Action.RESOLVE:
-            subject, body = _citizen_mail(case, message)
-            casework.send_message(session, case, user, message, now=now, mail_subject=subject,
-                                  mail_body=body)
-        casework.change_status(session, case, user, action, expected_version=version, now=now,
-                               comment=_field("comment"))
-        return _("Status: %(status)s.", status=_(case.status.title))
+        told = casework.change_status(
+            session, case, user, action, expected_version=version, now=now,
+            comment=_field("comment"),
+            message=_field("message") if action in casework.TELLING else "")
+        return _("Status: %(status)s.", status=_(case.status.title)), told
     if action is Action.RETURN:
         casework.return_for_completion(session, case, user, _field("missing"),
                                        expected_version=version, now=now)
-        return _("The case was returned to the contact centre for completion.")
+        return _("The case was returned to the contact centre for completion."), None
     if action is Action.COMPLETE:
         casework.complete(session, case, user, _field("added"), expected_version=version,
                           now=now)
-        return _("The case was sent back to %(group)s.", group=case.group.name)
+        return _("The case was sent back to %(group)s.", group=case.group.name), None
     if action is Action.REROUTE:
         casework.reroute(session, case, user, _int("group_id"), _field("reason"),
                          expected_version=version, now=now)
         casework.alert_urgent_case(session, case, now=now)
-        return _("The case was sent to %(group)s.", group=case.group.name)
+        return _("The case was sent to %(group)s.", group=case.group.name), None
     if action is Action.NOTE:
-        casework.add_note(session, case, user, _field("note"), now=now)
-        return _("The note was saved.")
+        casework.add_note(session, case, user, _field("note"), expected_version=version,
+                          now=now)
+        return _("The note was saved."), None
     if action is Action.MESSAGE:
-        text = _field("message").strip()
-        subject, body = _citizen_mail(case, text)
-        mailed = casework.send_message(session, case, user, text, now=now,
-                                       mail_subject=subject, mail_body=body)
-        return (_("The message was saved and e-mailed to the citizen.") if mailed
-                else _("The message was saved; the citizen sees it when tracking the case."))
+        told = casework.send_message(session, case, user, _field("message"),
+                                     expected_version=version, now=now)
+        return _("The message was saved."), told
     if action is Action.EDIT:
         casework.edit_details(session, case, user, _field("summary"), expected_version=version,
                               now=now)
-        return _("The case details were saved.")
+        return _("The case details were saved."), None
     abort(404)
+
+
+def _delivery_news(told: Told | None) -> tuple[str, str]:
+    """What is true about the citizen's copy, asked of the outbox after the send attempt, and
+    the flash category for it (a warning while the e-mail has not gone out)."""
+    if told is None:
+        return "", "success"
+    if told.mail_id is None:
+        return _("The citizen sees it when tracking the case (there is no e-mail address)."), \
+            "success"
+    state = delivery_states(db.session, [told.mail_id]).get(told.mail_id)
+    if state is not None and state.state is Delivery.SENT:
+        return _("It was e-mailed to the citizen."), "success"
+    if state is not None and state.state is Delivery.FAILED:
+        return _("The e-mail could not be delivered (the mail server refused it); the citizen "
+                 "sees it when tracking the case. Check the address, or call the citizen."), \
+            "warning"
+    return _("The e-mail to the citizen has not gone out yet; it will be sent when the mail "
+             "server responds."), "warning"
 
 
 @bp.post("/<reference>/<action>")
@@ -107,7 +109,7 @@ def act(reference: str, action: str):
     case = load_case(reference)
     now = datetime.now(UTC)
     try:
-        confirmation = _apply(chosen, case, now)
+        outcome = _apply(chosen, case, now)
         db.session.commit()
     except (RuleViolations, StaleDataError) as refused:
         db.session.rollback()
@@ -123,8 +125,13 @@ def act(reference: str, action: str):
         values["action"] = chosen.value
         return render_case(case, errors=errors, values=values, status=409 if (
             "version" in errors or chosen is Action.CLAIM) else 422)
-    send_after_commit()  # a failure leaves the e-mail in the outbox for `flask mail send`
-    flash(confirmation, "success")
+    confirmation, told = outcome
+    send_after_commit()  # a failure leaves the e-mail in the outbox for retries
+    news, category = _delivery_news(told)
+    if chosen is Action.RESOLVE and case.feedback_due_at and not case.feedback_given_at:
+        news, category = _("The citizen has not been told anything, so the feedback deadline "
+                           "is not met: write to the citizen."), "warning"
+    flash(f"{confirmation} {news}".strip(), category)
     if current_user.role.value == "handler" and case.department_id != current_user.department_id:
         return redirect(url_for("queues.index"), code=303)
     return redirect(url_for(case_url_endpoint(current_user), reference=case.reference),

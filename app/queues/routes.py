@@ -1,4 +1,10 @@
-"""A handler's group queues: open cases of their groups, urgent first, then by deadline."""
+"""A handler's group queues: open cases of their groups, urgent first, then by deadline.
+
+The status filter also offers the groups' finished cases ("resolved or closed", received in the
+last DONE_DAYS days, the latest resolved first),
+and `/queues/search` is the case look-up scoped by `visible_cases`, so a handler finds the
+department's cases, closed ones included, when a citizen calls back.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from app.access import visible_cases
 from app.casework.page import load_case, render_case
 from app.extensions import db
 from app.queues import bp
+from app.services.lookup import find_cases
 from models import Case, Label
 from rosa.vocabulary import OPEN_STATUSES, CaseStatus
 
@@ -20,6 +27,11 @@ PAGE_SIZE = 50
 AGES = {"1": 1, "3": 3, "7": 7, "30": 30}  # "older than N days"
 QUEUE_STATUSES = (CaseStatus.FORWARDED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING,
                   CaseStatus.RETURNED)
+DONE = "done"  # the status filter's "resolved or closed"
+DONE_STATUSES = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+# Finished cases pile up for ever (84,000 in three groups at a million cases), so the filter
+# lists those received in the last DONE_DAYS; older ones are found with the look-up.
+DONE_DAYS = 90
 
 
 class QueueFilters:
@@ -29,19 +41,28 @@ class QueueFilters:
         group = args.get("group", "")
         self.group_id = int(group) if group.isdigit() and int(group) in group_ids else None
         self.status = args.get("status") if args.get("status") in {
-            s.value for s in QUEUE_STATUSES} else ""
+            s.value for s in QUEUE_STATUSES} | {DONE} else ""
         label = args.get("label", "")
         self.label_id = int(label) if label.isdigit() else None
         self.age = args.get("age") if args.get("age") in AGES else ""
         self.claim = args.get("claim") if args.get("claim") in ("mine", "unclaimed") else ""
         self.sort = "received" if args.get("sort") == "received" else "deadline"
+        if self.status == DONE:
+            self.sort = "finished"
         page = args.get("page", "1")
         self.page = max(1, min(int(page), 10_000)) if page.isdigit() else 1
 
     def apply(self, query, user, group_ids: list[int], now: datetime):
         query = query.where(Case.group_id.in_([self.group_id] if self.group_id else group_ids))
-        query = query.where(Case.status == self.status if self.status
-                            else Case.status.in_(OPEN_STATUSES))
+        if self.status == DONE:
+            # `urgent IN (false, true)` matches every case, but lets the database range-scan
+            # ix_cases_queue (group, status, urgent, created_at) on the date: without it every
+            # finished case of the groups is read (250 ms instead of 16 at a million cases).
+            query = query.where(Case.status.in_(DONE_STATUSES), Case.urgent.in_([False, True]),
+                                Case.created_at >= now - timedelta(days=DONE_DAYS))
+        else:
+            query = query.where(Case.status == self.status if self.status
+                                else Case.status.in_(OPEN_STATUSES))
         if self.label_id:
             query = query.where(Case.label_id == self.label_id)
         if self.age:
@@ -55,7 +76,7 @@ class QueueFilters:
     def args(self, **override) -> dict:
         current = {"group": self.group_id or "", "status": self.status,
                    "label": self.label_id or "", "age": self.age, "claim": self.claim,
-                   "sort": "" if self.sort == "deadline" else self.sort}
+                   "sort": self.sort if self.sort == "received" else ""}
         current.update(override)
         return {k: v for k, v in current.items() if v not in ("", None)}
 
@@ -65,6 +86,7 @@ _ORDER = {
     "deadline": (Case.urgent.desc(), Case.feedback_due_at.is_(None), Case.feedback_due_at,
                  Case.created_at, Case.id),
     "received": (Case.urgent.desc(), Case.created_at, Case.id),
+    "finished": (Case.resolved_at.desc(), Case.id.desc()),  # the latest resolved first
 }
 
 
@@ -84,7 +106,8 @@ def index():
         .order_by(Label.name)).all() if group_ids else []
     return render_template(
         "queues/index.html", groups=groups, counts=counts, cases=cases, total=total,
-        filters=filters, labels=labels, statuses=QUEUE_STATUSES, ages=AGES,
+        filters=filters, labels=labels, statuses=QUEUE_STATUSES, done=DONE, done_days=DONE_DAYS,
+        ages=AGES,
         pages=max(1, -(-total // PAGE_SIZE)), now=now)
 
 
@@ -123,3 +146,11 @@ def _counts(group_ids: list[int], user_id: int) -> dict[int, dict[str, int]]:
 def case_detail(reference: str):
     return render_case(load_case(reference))
 
+
+
+@bp.get("/search")
+def lookup():
+    """Find a case by reference, phone, e-mail or name among the cases the user may see."""
+    query = request.args.get("q", "").strip()[:200]
+    kind, cases = find_cases(db.session, current_user, query) if query else (None, [])
+    return render_template("queues/lookup.html", query=query, kind=kind, cases=cases)

@@ -1,12 +1,21 @@
 """Working a forwarded case: claim, hand over, wait, resolve, re-route, notes and messages.
 
-Every function checks the lifecycle rule first (`rosa.lifecycle`), refuses a change made on an
-out-of-date page (optimistic locking on `Case.version`), applies the change and records one
-event. None of them commits: the view commits once, so a refused step leaves nothing behind.
+Each public function is one handler action, and each checks in this order: the page's version
+once, at the start (optimistic locking on `Case.version`: a change made on an out-of-date
+page, or the same form sent twice, is refused), then the lifecycle rule (`rosa.lifecycle`),
+then the input; only then does it change the case and record one event. An action with
+several parts (resolving with an answer to the citizen, waiting with a question) applies them
+all after that one check, so its own parts never conflict with each other. None of them
+commits: the view commits once, so a refused step leaves nothing behind.
+
+The citizen is *told* by a message, or by words that come with waiting or resolving; only
+being told gives feedback (`Case.feedback_given_at`, which meets the deadline). A resolution
+without words tells the citizen nothing and leaves the deadline open.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -36,14 +45,33 @@ def is_member(session: Session, user_id: int, group_id: int | None) -> bool:
         group_members.c.group_id == group_id, group_members.c.user_id == user_id))))
 
 
-def expect_version(session: Session, case: Case, expected: int | None) -> None:
-    """Refuse a change made on a page that shows an older version of the case."""
+@dataclass(frozen=True)
+class Told:
+    """What an action told the citizen: the words, and the e-mail queued with them (if any)."""
+
+    text: str
+    mail_id: int | None
+
+
+def expect_version(session: Session, case: Case, expected: int | None, *,
+                   user: User | None = None) -> None:
+    """Refuse a change made on a page that shows an older version of the case.
+
+    When the newer version is the user's own (the form was sent twice, or the case is open in
+    two windows), say so: nothing was done twice.
+    """
     if expected is None or expected == case.version:
         return
     last = session.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id)
                           .order_by(CaseEvent.id.desc()).limit(1))
-    who = last.actor.full_name if last is not None and last.actor is not None else "?"
     when = last.at.astimezone(STOCKHOLM).strftime("%H:%M") if last is not None else "?"
+    if last is not None and user is not None and last.actor_id == user.id:
+        raise RuleViolations([violation(
+            "version", N_("You already changed this case at %(time)s (the form was sent twice, "
+                          "or the case is open in another window). Nothing was saved this "
+                          "time, so nothing was done twice; the page shows the case as it is "
+                          "now."), time=when)])
+    who = last.actor.full_name if last is not None and last.actor is not None else "?"
     raise RuleViolations([violation(
         "version", N_("%(who)s changed this case at %(time)s while you had it open. Nothing "
                       "was saved; reload the case to see the change, then try again."),
@@ -59,9 +87,9 @@ def _text(value: str, field: str, message: str) -> str:
     return value
 
 
-def _move(session: Session, case: Case, user: User, action: Action, *,
-          expected_version: int | None) -> tuple[CaseStatus, CaseStatus]:
-    expect_version(session, case, expected_version)
+def _move(session: Session, case: Case, user: User, action: Action) -> tuple[CaseStatus,
+                                                                          CaseStatus]:
+    """The status now and after `action`, or RuleViolations (the version is checked before)."""
     actor = actor_for(session, user, case)
     target = check_action(action, case.status, actor=actor, holder_id=case.claimed_by_id)
     return case.status, target
@@ -80,10 +108,11 @@ def claim(session: Session, case: Case, user: User, *, now: datetime) -> Case:
     The conditional UPDATE is the arbiter: it changes the row only while nobody holds it, so
     the loser sees zero rows changed and is told who has the case.
     """
-    if case.claimed_by_id is not None and case.claimed_by_id != user.id:
-        _refuse_claimed(session, case)
+    if case.claimed_by_id is not None and (case.claimed_by_id != user.id or case.status in (
+            CaseStatus.IN_PROGRESS, CaseStatus.WAITING)):
+        _refuse_claimed(session, case, user)
     _require_member(session, user, case)
-    source, target = _move(session, case, user, Action.CLAIM, expected_version=None)
+    source, target = _move(session, case, user, Action.CLAIM)
     changed = session.execute(
         update(Case).where(Case.id == case.id, Case.status == CaseStatus.FORWARDED,
                            Case.claimed_by_id.is_(None))
@@ -92,15 +121,20 @@ def claim(session: Session, case: Case, user: User, *, now: datetime) -> Case:
         .execution_options(synchronize_session=False)).rowcount
     session.refresh(case)
     if changed != 1:
-        _refuse_claimed(session, case)
+        _refuse_claimed(session, case, user)
     record_event(session, case, EventKind.CLAIMED, actor=user, now=now, citizen_visible=True,
                  **{"from": source.value, "to": target.value})
     return case
 
 
-def _refuse_claimed(session: Session, case: Case) -> None:
-    holder = session.get(User, case.claimed_by_id) if case.claimed_by_id else None
+def _refuse_claimed(session: Session, case: Case, user: User) -> None:
+    """Say who has the case; a second "take" by the holder (a double click) is no conflict."""
     since = case.claimed_at.astimezone(STOCKHOLM).strftime("%H:%M") if case.claimed_at else "?"
+    if case.claimed_by_id == user.id:
+        raise RuleViolations([violation(
+            "action", N_("You already have this case (since %(time)s); nothing was done "
+                         "twice."), time=since)])
+    holder = session.get(User, case.claimed_by_id) if case.claimed_by_id else None
     raise RuleViolations([violation(
         "action", N_("%(who)s already has this case (since %(time)s)."),
         who=holder.full_name if holder else "?", time=since)])
@@ -109,7 +143,8 @@ def _refuse_claimed(session: Session, case: Case) -> None:
 def release(session: Session, case: Case, user: User, *, expected_version: int | None,
             now: datetime) -> Case:
     """Give the case back to the group queue, e.g. before going on leave."""
-    source, target = _move(session, case, user, Action.RELEASE, expected_version=expected_version)
+    expect_version(session, case, expected_version, user=user)
+    source, target = _move(session, case, user, Action.RELEASE)
     previous = case.claimed_by_id
     case.status, case.claimed_by_id, case.claimed_at, case.updated_at = target, None, None, now
     record_event(session, case, EventKind.RELEASED, actor=user, now=now,
@@ -120,7 +155,8 @@ def release(session: Session, case: Case, user: User, *, expected_version: int |
 def assign(session: Session, case: Case, user: User, assignee_id: int | None, *,
            expected_version: int | None, now: datetime) -> Case:
     """A group lead gives the case to a member of the group."""
-    source, target = _move(session, case, user, Action.ASSIGN, expected_version=expected_version)
+    expect_version(session, case, expected_version, user=user)
+    source, target = _move(session, case, user, Action.ASSIGN)
     if not actor_for(session, user, case).leads_group:
         raise RuleViolations([violation("action", N_("Only the group lead can assign cases"))])
     assignee = session.get(User, assignee_id) if assignee_id else None
@@ -144,34 +180,53 @@ _STATUS_ACTIONS = {
 }
 
 
+# Actions whose form may carry words to the citizen, and how the e-mail introduces them.
+TELLING = (Action.MESSAGE, Action.WAIT, Action.RESOLVE)
+
+
 def change_status(session: Session, case: Case, user: User, action: Action, *,
-                  expected_version: int | None, now: datetime, comment: str = "") -> Case:
-    """Wait for the citizen, resume, resolve, close or reopen."""
+                  expected_version: int | None, now: datetime, comment: str = "",
+                  message: str = "") -> Told | None:
+    """Wait for the citizen, resume, resolve, close or reopen, as one action.
+
+    Waiting and resolving may carry words to the citizen (`message`: what the handler needs,
+    or the answer). They go into the status event itself, are shown on the tracking page and
+    e-mailed when there is an address, and meet the feedback deadline; returns them, or None
+    when the citizen was told nothing.
+    """
     if action not in _STATUS_ACTIONS:
         raise ValueError(action)
+    message = (message or "").strip()
+    if message and action not in TELLING:
+        raise ValueError(f"{action} carries no message")
+    expect_version(session, case, expected_version, user=user)
     if action in (Action.CLOSE, Action.REOPEN):
         _require_member(session, user, case)
-    source, target = _move(session, case, user, action, expected_version=expected_version)
+    source, target = _move(session, case, user, action)
+    if message:
+        _check_length(message, "message")
     comment = (comment or "").strip()[:MAX_TEXT]
     case.status, case.updated_at = target, now
     if action is Action.RESOLVE:
         case.resolved_at = now
-        case.feedback_given_at = case.feedback_given_at or now
     elif action is Action.REOPEN:
         case.resolved_at = None
         case.claimed_by_id, case.claimed_at = user.id, now
+    told = _tell(session, case, message, action, now=now) if message else None
+    extra = {"text": told.text, "mail_id": told.mail_id} if told else {}
     record_event(session, case, _STATUS_ACTIONS[action], actor=user, now=now,
-                 citizen_visible=True, action=action.value, comment=comment,
+                 citizen_visible=True, action=action.value, comment=comment, **extra,
                  **{"from": source.value, "to": target.value})
-    return case
+    return told
 
 
 def return_for_completion(session: Session, case: Case, user: User, missing: str, *,
                           expected_version: int | None, now: datetime) -> Case:
     """Send the case back to the contact centre, naming what is missing ("komplettering")."""
+    expect_version(session, case, expected_version, user=user)
     missing = _text(missing, "missing", N_("Say what information is missing"))
     _require_member(session, user, case)
-    source, target = _move(session, case, user, Action.RETURN, expected_version=expected_version)
+    source, target = _move(session, case, user, Action.RETURN)
     case.status, case.claimed_by_id, case.claimed_at, case.updated_at = target, None, None, now
     record_event(session, case, EventKind.RETURNED, actor=user, now=now, missing=missing,
                  **{"from": source.value, "to": target.value})
@@ -181,9 +236,9 @@ def return_for_completion(session: Session, case: Case, user: User, missing: str
 def complete(session: Session, case: Case, user: User, added: str, *,
              expected_version: int | None, now: datetime) -> Case:
     """The contact centre adds what was missing and sends the case back to the same group."""
+    expect_version(session, case, expected_version, user=user)
     added = _text(added, "added", N_("Say what you added"))
-    source, target = _move(session, case, user, Action.COMPLETE,
-                           expected_version=expected_version)
+    source, target = _move(session, case, user, Action.COMPLETE)
     case.status, case.updated_at = target, now
     record_event(session, case, EventKind.COMPLETED, actor=user, now=now, added=added,
                  group=case.group.name if case.group else None,
@@ -194,6 +249,7 @@ def complete(session: Session, case: Case, user: User, added: str, *,
 def reroute(session: Session, case: Case, user: User, group_id: int | None, reason: str, *,
             expected_version: int | None, now: datetime) -> Case:
     """Send the case to another group; the history stays and it counts as mis-routed."""
+    expect_version(session, case, expected_version, user=user)
     problems = []
     group = session.get(Group, group_id) if group_id else None
     if group is None:
@@ -205,7 +261,7 @@ def reroute(session: Session, case: Case, user: User, group_id: int | None, reas
     if problems:
         raise RuleViolations(problems)
     _require_member(session, user, case)
-    source, target = _move(session, case, user, Action.REROUTE, expected_version=expected_version)
+    source, target = _move(session, case, user, Action.REROUTE)
     old_group = case.group
     record_event(session, case, EventKind.REROUTED, actor=user, now=now, citizen_visible=True,
                  from_group_id=old_group.id if old_group else None,
@@ -219,8 +275,10 @@ def reroute(session: Session, case: Case, user: User, group_id: int | None, reas
     return case
 
 
-def add_note(session: Session, case: Case, user: User, text: str, *, now: datetime) -> None:
+def add_note(session: Session, case: Case, user: User, text: str, *,
+             expected_version: int | None = None, now: datetime) -> None:
     """An internal note: staff only, never shown to the citizen."""
+    expect_version(session, case, expected_version, user=user)
     text = _text(text, "note", N_("Write the note"))
     check_action(Action.NOTE, case.status, actor=actor_for(session, user, case),
                  holder_id=case.claimed_by_id)
@@ -228,32 +286,73 @@ def add_note(session: Session, case: Case, user: User, text: str, *, now: dateti
     case.updated_at = now
 
 
-def send_message(session: Session, case: Case, user: User, text: str, *, now: datetime,
-                 mail_subject: str, mail_body: str) -> bool:
+def send_message(session: Session, case: Case, user: User, text: str, *,
+                 expected_version: int | None = None, now: datetime) -> Told:
     """A message to the citizen: shown on the tracking page, mailed when we have an address.
 
-    The first one meets the feedback deadline. Returns whether an e-mail was queued.
+    The first one meets the feedback deadline.
     """
-    from app.services.mail import queue_mail
-
+    expect_version(session, case, expected_version, user=user)
     text = _text(text, "message", N_("Write the message"))
     check_action(Action.MESSAGE, case.status, actor=actor_for(session, user, case),
                  holder_id=case.claimed_by_id)
-    record_event(session, case, EventKind.MESSAGE, actor=user, now=now, citizen_visible=True,
-                 text=text, department=case.department.name)
-    case.feedback_given_at = case.feedback_given_at or now
     case.updated_at = now
+    told = _tell(session, case, text, Action.MESSAGE, now=now)
+    record_event(session, case, EventKind.MESSAGE, actor=user, now=now, citizen_visible=True,
+                 text=text, department=case.department.name, mail_id=told.mail_id)
+    return told
+
+
+def _check_length(value: str, field: str) -> None:
+    if len(value) > MAX_TEXT:
+        raise RuleViolations([violation(field, N_("At most %(max)s characters"), max=MAX_TEXT)])
+
+
+def _tell(session: Session, case: Case, text: str, action: Action, *, now: datetime) -> Told:
+    """The citizen is told `text`: feedback is given, and it is e-mailed when we can."""
+    from app.services.mail import queue_mail
+
+    case.feedback_given_at = case.feedback_given_at or now
     address = case.customer.email if case.customer is not None else None
-    if address:
-        queue_mail(session, to=address, subject=mail_subject, body=mail_body, case_id=case.id,
-                   now=now)
-    return bool(address)
+    if not address:
+        return Told(text, None)
+    subject, body = _citizen_mail(case, text, action)
+    mail = queue_mail(session, to=address, subject=subject, body=body, case_id=case.id,
+                      now=now)
+    return Told(text, mail.id if mail is not None else None)
+
+
+def _citizen_mail(case: Case, text: str, action: Action) -> tuple[str, str]:
+    """Subject and body of the e-mail that tells the citizen, in the default language."""
+    from flask import current_app
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "sv")):
+        values = dict(department=case.department.name, ref=case.reference, text=text)
+        if action is Action.RESOLVE:
+            subject = _("Your case %(ref)s is resolved", ref=case.reference)
+            intro = _("%(department)s has resolved your case %(ref)s and answers:\n\n%(text)s",
+                      **values)
+        elif action is Action.WAIT:
+            subject = _("About your case %(ref)s: we need more information", ref=case.reference)
+            intro = _("%(department)s needs more information from you to go on with your case "
+                      "%(ref)s:\n\n%(text)s", **values)
+        else:
+            subject = _("About your case %(ref)s", ref=case.reference)
+            intro = _("%(department)s has written about your case %(ref)s:\n\n%(text)s",
+                      **values)
+        body = _("Hello,\n\n%(intro)s\n\nYou can follow the case with its reference and "
+                 "tracking code. Please do not reply to this e-mail; contact us through the "
+                 "contact centre instead.\n\n%(municipality)s", intro=intro,
+                 municipality=current_app.config.get("MUNICIPALITY_NAME", ""))
+    return subject, body
 
 
 def edit_details(session: Session, case: Case, user: User, summary: str, *,
                  expected_version: int | None, now: datetime) -> Case:
     """Correct the case summary. A stale page is refused instead of overwriting."""
-    expect_version(session, case, expected_version)
+    expect_version(session, case, expected_version, user=user)
     check_action(Action.EDIT, case.status, actor=actor_for(session, user, case),
                  holder_id=case.claimed_by_id)
     summary = (summary or "").strip()

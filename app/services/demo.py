@@ -347,7 +347,8 @@ class _ContactGenerator:
                 return
             kind = EventKind.CLAIMED if status is CaseStatus.IN_PROGRESS else (
                 EventKind.STATUS_CHANGED)
-            extra = {"action": "resolve", "comment": ""} if kind is EventKind.STATUS_CHANGED else {}
+            extra = {"action": "resolve", "comment": "", "text": DEMO_ANSWER} if (
+                kind is EventKind.STATUS_CHANGED) else {}
             record_event(self.session, case, kind, actor=actor, now=at, citizen_visible=True,
                          **{"from": case.status.value, "to": status.value}, **extra)
             case.status, case.updated_at = status, at
@@ -355,7 +356,12 @@ class _ContactGenerator:
                 case.claimed_by_id, case.claimed_at = actor.id, at
             if status is CaseStatus.RESOLVED:
                 case.resolved_at = at
-                case.feedback_given_at = at  # resolving answers the citizen
+                case.feedback_given_at = at  # the resolution's answer tells the citizen
+
+
+# The answer that comes with a demo case's resolution (only a resolution with words is feedback).
+DEMO_ANSWER = ("Nu är ärendet åtgärdat. Hör gärna av dig till kontaktcenter om något inte "
+               "stämmer eller om du har fler frågor.")
 
 
 # --- fictional people ----------------------------------------------------------------------

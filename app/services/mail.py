@@ -20,6 +20,15 @@ Failures: a server that cannot be reached (connect, STARTTLS, login, sender refu
 no attempt: the row stays pending with last_error and the batch stops. A message the server
 refuses for now (4xx) or a connection lost mid-message uses one of MAX_ATTEMPTS; a permanent
 refusal (5xx) gives up at once.
+
+What staff are shown per e-mail (`delivery_states`, e.g. on a message in the case history):
+
+* **sent** — the SMTP server accepted it (`sent_at` is set);
+* **failed** — the outbox gave up: the server refused it for good (5xx, or it could not be
+  written), or MAX_ATTEMPTS attempts were refused or broken off; nothing will retry it;
+* **queued** — everything else: not tried yet, in flight, or waiting for a retry because the
+  server could not be reached or said "later" (then `last_error` says why). The scheduler's
+  sweep (`flask scheduler run`, every minute) and `flask mail send` retry it.
 """
 
 from __future__ import annotations
@@ -56,6 +65,21 @@ M = TypeVar("M")
 class DeliveryReport:
     sent: int
     failed: int
+
+
+class Delivery(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    """Where one e-mail stands, for staff (see the module docstring for the three states)."""
+
+    state: Delivery
+    last_error: str | None
+    sent_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -192,6 +216,25 @@ def outbox_counts(session: Session) -> OutboxCounts:
     row = session.execute(select(count(_claimable()), count(in_flight),
                                  count(_MAIL.c.sent_at.is_not(None)), count(failed))).one()
     return OutboxCounts(*row)
+
+
+def delivery_states(session: Session, ids: Collection[int | None]) -> dict[int, DeliveryState]:
+    """The delivery state of each of these outbox rows, by id (unknown ids are left out)."""
+    wanted = sorted({i for i in ids if isinstance(i, int)})
+    if not wanted:
+        return {}
+    rows = session.execute(select(_MAIL.c.id, _MAIL.c.sent_at, _MAIL.c.attempts,
+                                  _MAIL.c.last_error).where(_MAIL.c.id.in_(wanted))).all()
+    return {row.id: DeliveryState(_state(row), row.last_error, row.sent_at) for row in rows}
+
+
+def _state(row: Row) -> Delivery:
+    """The same rule as `outbox_counts`: failed once no attempt is left and the last failed."""
+    if row.sent_at is not None:
+        return Delivery.SENT
+    if row.attempts >= MAX_ATTEMPTS and row.last_error is not None:
+        return Delivery.FAILED
+    return Delivery.QUEUED
 
 
 def _claimable():

@@ -108,6 +108,28 @@ def test_status_changes_read_as_plain_sentences(to, step, sentence):
     assert (entry.step, entry.format(), entry.text) == (step, sentence, "")
 
 
+def test_the_words_of_a_resolution_or_a_wait_are_shown_as_written():
+    """Resolving with an answer and waiting with a question show those words, not the comment."""
+    entries = citizen_timeline([
+        _event(EventKind.STATUS_CHANGED, 1, comment="Intern notis", text="Vad är adressen?",
+               mail_id=7, **{"from": "in_progress", "to": "waiting"}),
+        _event(EventKind.STATUS_CHANGED, 2, comment="Firma X", text="Oljan är sanerad.",
+               **{"from": "in_progress", "to": "resolved"}),
+        _event(EventKind.STATUS_CHANGED, 3, **{"from": "resolved", "to": "closed"}),
+    ])
+    assert [(e.step, e.text) for e in entries] == [
+        (Step.WAITING, "Vad är adressen?"), (Step.RESOLVED, "Oljan är sanerad."),
+        (Step.RESOLVED, "")]
+    assert "Intern notis" not in repr(entries) and "Firma X" not in repr(entries)
+
+
+def test_words_on_other_status_changes_stay_internal():
+    """Only waiting and resolving carry words to the citizen; any other `text` is not shown."""
+    [entry] = citizen_timeline([_event(EventKind.STATUS_CHANGED, 1, text="Intern",
+                                       **{"from": "resolved", "to": "closed"})])
+    assert entry.text == ""
+
+
 def test_first_contact_answers_and_reopening_are_shown():
     """A case answered at once says so; a reopened case says it was reopened."""
     entries = citizen_timeline([

@@ -65,17 +65,16 @@ def build_cases(session, world) -> dict[str, Case]:
     c["business_overdue"] = contact(session, world, "evaluative", at(18, 8), business=True)
     session.flush()
     h, s = world.handler, world.social_handler
-    casework.send_message(session, c["routine_in_time"], h, "Vi tittar på det", now=at(17, 12),
-                          mail_subject="x", mail_body="x")
+    casework.send_message(session, c["routine_in_time"], h, "Vi tittar på det", now=at(17, 12))
     casework.reroute(session, c["oil_rerouted"], h, world.social_group.id, "Fel grupp",
                      expected_version=None, now=at(12, 12))
     casework.claim(session, c["oil_rerouted"], s, now=at(13, 8))
     casework.change_status(session, c["oil_rerouted"], s, Action.RESOLVE,
-                           expected_version=None, now=at(13, 9))
+                           expected_version=None, now=at(13, 9), message="Sanerat i dag.")
     casework.claim(session, c["oil_open"], h, now=at(19, 9))
     casework.claim(session, c["social_late"], s, now=at(3, 9))
     casework.change_status(session, c["social_late"], s, Action.RESOLVE, expected_version=None,
-                           now=at(20, 9))
+                           now=at(20, 9), message="Beslutet är fattat.")
     session.commit()
     return c
 
@@ -356,8 +355,7 @@ def test_aggregate_equals_a_recount_after_changes_and_refreshing_twice(session, 
                      expected_version=None, now=later)
     reclassify_case(session, world.agent, data["info_a"], world.labels["guidance"].id, "Fel",
                     now=later)
-    casework.send_message(session, data["routine_pending"], world.handler, "Hej", now=later,
-                          mail_subject="x", mail_body="x")
+    casework.send_message(session, data["routine_pending"], world.handler, "Hej", now=later)
     contact(session, world, "evaluative", at(5, 9, 30), channel="visit")  # logged afterwards
     session.commit()
     assert stored(session) != recount(session)

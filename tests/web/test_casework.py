@@ -77,7 +77,7 @@ def test_full_lifecycle_records_every_step_with_who_and_when(world, login_as, se
         assert reload(session, case).status is status
     stored = reload(session, case)
     assert stored.claimed_by_id == world.handler.id and stored.resolved_at is None
-    assert stored.feedback_given_at is not None  # resolving gave feedback
+    assert stored.feedback_given_at is None  # resolving without words told the citizen nothing
     kinds = [e.kind for e in events_of(session, case)]
     assert kinds[-6:] == [EventKind.CLAIMED, EventKind.STATUS_CHANGED, EventKind.STATUS_CHANGED,
                           EventKind.STATUS_CHANGED, EventKind.STATUS_CHANGED, EventKind.REOPENED]

@@ -53,7 +53,7 @@ def cases(session, world):
                      expected_version=None, now=at(12, 12))
     casework.claim(session, made[8], world.social_handler, now=at(6))
     casework.change_status(session, made[8], world.social_handler, Action.RESOLVE,
-                           expected_version=None, now=at(20))
+                           expected_version=None, now=at(20), message="Beslutet är fattat.")
     session.commit()
     return made
 

@@ -91,8 +91,7 @@ def worked_case(session, municipality) -> Case:
             casework.reroute(session, case, handler, streets.id, REASON, expected_version=None,
                              now=step)
         elif action == "message":
-            casework.send_message(session, case, handler, MESSAGE, now=step,
-                                  mail_subject="Svar", mail_body=MESSAGE)
+            casework.send_message(session, case, handler, MESSAGE, now=step)
         else:
             casework.change_status(session, case, handler, Action.RESOLVE,
                                    expected_version=None, now=step, comment=COMMENT)
