@@ -124,6 +124,8 @@ class Fact:
     with_deadline: int
     in_time: int
     late: int
+    orders: int = 0  # answered at first contact and sent to the department for an action
+    reclassified: int = 0  # moved to another label at least once
 
 
 def _conditions(table, filters: Filters, names: Names) -> list:
