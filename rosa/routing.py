@@ -4,6 +4,10 @@ The rule (DOMAIN.md, "ROSA levels"): levels 1–2 are always answered by the con
 levels 3–4 only where the centre holds the mandate for the label; levels 5–6 always go to the
 owning department. An agent may still choose to forward a contact the centre could answer
 (the caller needs the department after all) but may never answer one it has no mandate for.
+
+An *action label* (docs/routing.md) is one the centre answers whose matter also needs the
+department to do something — empty the bin that was missed, replace the broken one. The
+contact is answered at first contact *and* the case goes to the label's group as an order.
 """
 
 from __future__ import annotations
@@ -26,14 +30,29 @@ class Decision:
     outcome: Outcome
     reason: str  # N_-marked explanation shown to the agent
     overridden: bool = False  # the agent chose to forward although the centre could answer
+    action: bool = False  # answered here, and also sent to the group for an action
 
     @property
     def forwards(self) -> bool:
         return self.outcome is Outcome.FORWARD
 
+    @property
+    def to_department(self) -> bool:
+        """The case goes to the label's group: forwarded, or ordered for an action."""
+        return self.forwards or self.action
 
-def default_outcome(level: RosaLevel, mandate: bool) -> Decision:
+
+def default_outcome(level: RosaLevel, mandate: bool, action: bool = False) -> Decision:
     """What the policy says when the agent expresses no preference."""
+    decision = _policy(level, mandate)
+    if action and not decision.forwards:
+        return Decision(Outcome.FIRST_CONTACT, N_(
+            "Answered at first contact; the department also gets the case for the action"),
+            action=True)
+    return decision
+
+
+def _policy(level: RosaLevel, mandate: bool) -> Decision:
     if level.department_only:
         return Decision(Outcome.FORWARD, N_("Levels 5–6 are handled by the department"))
     if level.needs_mandate and not mandate:
@@ -47,12 +66,15 @@ def default_outcome(level: RosaLevel, mandate: bool) -> Decision:
     return Decision(Outcome.FIRST_CONTACT, N_("Levels 1–2 are answered at first contact"))
 
 
-def decide(level: RosaLevel, mandate: bool, *, requested: Outcome | None = None) -> Decision:
+def decide(level: RosaLevel, mandate: bool, *, requested: Outcome | None = None,
+           action: bool = False) -> Decision:
     """Apply the policy, honouring the agent's request where the policy allows it.
 
-    Raises RuleViolations when the agent asks to resolve a contact the centre may not resolve.
+    Forwarding an action label at the agent's request forwards it plainly (the department
+    answers too). Raises RuleViolations when the agent asks to resolve a contact the centre
+    may not resolve.
     """
-    policy = default_outcome(level, mandate)
+    policy = default_outcome(level, mandate, action)
     if requested is None or requested is policy.outcome:
         return policy
     if requested is Outcome.FORWARD:

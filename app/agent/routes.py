@@ -120,6 +120,9 @@ def create_contact():
     if result.decision.forwards:
         flash(_("Case %(ref)s forwarded to %(group)s.", ref=result.case.reference,
                 group=result.case.group.name), "success")
+    elif result.decision.action:
+        flash(_("Contact %(ref)s answered and sent to %(group)s for action.",
+                ref=result.case.reference, group=result.case.group.name), "success")
     else:
         flash(_("Contact %(ref)s saved as resolved at first contact.",
                 ref=result.case.reference), "success")
@@ -149,7 +152,7 @@ def label_guide_fragment(label_id: int):
     view = views.get(label_id)
     if view is None:
         abort(404)
-    forwards = view.forwards or request.args.get("forward") == "1"
+    forwards = view.to_department or request.args.get("forward") == "1"
     return render_template("agent/_guide.html", label=view, values={}, errors={},
                            forwards=forwards)
 
@@ -172,12 +175,23 @@ def guide_answers(case: Case) -> list[tuple[str, str]]:
     return shown
 
 
+@bp.app_template_global("label_outcome")
+def label_outcome(view) -> str:
+    """The console's outcome line for a label: answer now, forward, or both for an action."""
+    if view.forwards:
+        return _("Forward to %(group)s (%(department)s)", group=view.group,
+                 department=view.department)
+    if view.action:
+        return _("Answer now and send to %(group)s (%(department)s) for action",
+                 group=view.group, department=view.department)
+    return _("Answer now")
+
+
 def _label_json(view) -> dict:
     return {
         "id": view.id, "path": view.path_text, "level": view.level,
         "level_title": _("Level %(n)s", n=view.level), "forwards": view.forwards,
-        "outcome": (_("Forward to %(group)s (%(department)s)", group=view.group,
-                      department=view.department) if view.forwards else _("Answer now")),
+        "action": view.action, "outcome": label_outcome(view),
         "reason": _(view.reason), "urgent": view.urgent, "active": view.active,
         "guide_fields": len(view.guide),
     }

@@ -42,3 +42,24 @@ def test_level_parsing_refuses_values_outside_one_to_six(raw):
     """Only whole numbers 1–6 are ROSA levels."""
     with pytest.raises(ValueError):
         RosaLevel.parse(raw)
+
+
+@pytest.mark.parametrize("level,mandate", [(1, False), (2, True), (3, True), (4, True)])
+def test_an_action_label_is_answered_and_sent_to_the_department(level, mandate):
+    """Answered at first contact, and the department gets the case for the action."""
+    decision = decide(RosaLevel(level), mandate, action=True)
+    assert decision.outcome is Outcome.FIRST_CONTACT
+    assert decision.action and decision.to_department and not decision.forwards
+
+
+@pytest.mark.parametrize("level,mandate", [(3, False), (5, True), (6, False)])
+def test_the_action_flag_never_lets_the_centre_answer_what_it_may_not(level, mandate):
+    """A label the centre forwards is forwarded, action flag or not (the rules refuse it)."""
+    decision = decide(RosaLevel(level), mandate, action=True)
+    assert decision.forwards and not decision.action
+
+
+def test_forwarding_an_action_label_on_request_is_a_plain_forward():
+    """The department then answers the citizen too; it is not an order."""
+    decision = decide(RosaLevel.INFORMATION, False, action=True, requested=Outcome.FORWARD)
+    assert decision.forwards and decision.overridden and not decision.action
