@@ -80,3 +80,45 @@ def decide(level: RosaLevel, mandate: bool, *, requested: Outcome | None = None,
     if requested is Outcome.FORWARD:
         return Decision(Outcome.FORWARD, N_("Forwarded at the agent's request"), overridden=True)
     raise RuleViolations([violation("resolution", policy.reason)])
+
+
+class Move(StrEnum):
+    """What reclassifying does to where a case is."""
+
+    STAY = "stay"  # only the label changes
+    FORWARD = "forward"  # answered here before; now forwarded to the new label's group
+    ORDER = "order"  # answered here before; now also sent to the group for an action
+    FOLLOW = "follow"  # open at a department: the case goes to the new label's group
+
+
+@dataclass(frozen=True)
+class Redecision:
+    decision: Decision  # the policy for the new label
+    move: Move
+    becomes_forwarded: bool = False  # the resolution changes from first contact to forwarded
+
+
+def redecide(level: RosaLevel, mandate: bool, action: bool, *, answered_here: bool,
+             at_department: bool, is_open: bool) -> Redecision:
+    """Run the routing decision again for a case moved to another label (docs/routing.md).
+
+    - A case the centre answered and never sent on is routed as a new contact with the new
+      label would be: forwarded (levels 5–6, 3–4 without mandate) or ordered for an action.
+    - An open case at a department follows the new label's group when the department must
+      work it (the label forwards, or is an action label); an order that becomes a label the
+      centre may not answer becomes a forwarded case.
+    - An open case at a department whose new label the centre would answer stays where it is,
+      with its holder and deadline: the citizen was promised feedback from the department,
+      and it was not answered at first contact. The handler resolves it, or returns it to the
+      contact centre for completion.
+    - A case a department has finished keeps its place; only its label is corrected.
+    """
+    decision = default_outcome(level, mandate, action)
+    if not at_department:
+        if decision.forwards:
+            return Redecision(decision, Move.FORWARD, becomes_forwarded=answered_here)
+        return Redecision(decision, Move.ORDER if decision.action else Move.STAY)
+    if is_open and decision.to_department:
+        return Redecision(decision, Move.FOLLOW,
+                          becomes_forwarded=answered_here and decision.forwards)
+    return Redecision(decision, Move.STAY)

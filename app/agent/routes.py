@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.agent import bp
 from app.agent.forms import contact_draft, empty_values, field_name, form_values, label_id_of
@@ -22,6 +23,7 @@ from app.services.intake import load_label, prepare_contact, store_contact
 from app.services.kb_search import search_articles
 from app.services.kb_usage import label_articles, record_article_use
 from app.services.lookup import find_cases
+from app.services.mail import send_after_commit
 from app.services.taxonomy import grouped_choices, label_catalogue, suggested_labels
 from app.transactions import read_then_write, start_writing
 from models import Article, Case, Contact
@@ -219,10 +221,14 @@ def reclassify(reference: str):
         reclassify_case(db.session, current_user, case,
                         int(label_raw) if label_raw.isdigit() else None,
                         request.form.get("reason", "")[:1000], now=datetime.now(UTC))
-    except RuleViolations as refused:
+        db.session.commit()
+    except (RuleViolations, StaleDataError) as refused:
         db.session.rollback()
-        return render_case(load_case(reference), errors=_errors_by_field(refused),
+        errors = _errors_by_field(refused) if isinstance(refused, RuleViolations) else {
+            "label_id": [_("Someone else changed this case while you had it open. Nothing "
+                           "was saved; reload the case to see the change, then try again.")]}
+        return render_case(load_case(reference), errors=errors,
                            values=form_values(request.form), status=422)
-    db.session.commit()
+    send_after_commit()  # an urgent label's alert e-mail
     flash(_("The case was reclassified."), "success")
     return redirect(url_for("agent.case_detail", reference=case.reference), code=303)
