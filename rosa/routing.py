@@ -47,7 +47,7 @@ def default_outcome(level: RosaLevel, mandate: bool, action: bool = False) -> De
     decision = _policy(level, mandate)
     if action and not decision.forwards:
         return Decision(Outcome.FIRST_CONTACT, N_(
-            "Answered at first contact; the department also gets the case for the action"),
+            "An action label: the department puts it right and reports back to the citizen"),
             action=True)
     return decision
 
