@@ -64,6 +64,12 @@ class Case(Base):
     sla_stage: Mapped[int] = mapped_column(default=0)
     # Times a handler sent the case on to another group: counted as mis-routed.
     reroute_count: Mapped[int] = mapped_column(default=0)
+    # Answered at first contact and also sent to the department's group for an action (an
+    # action label, docs/routing.md): counted as an order to the department. Recorded when it
+    # happened, so a later change of the label's flag does not rewrite the statistics.
+    action_ordered: Mapped[bool] = mapped_column(default=False)
+    # Times the case was moved to another label (app.services.classification).
+    reclassify_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 
     label: Mapped[Label] = relationship()

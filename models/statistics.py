@@ -43,10 +43,15 @@ class _Counts:
     with_deadline: Mapped[int]
     feedback_in_time: Mapped[int]
     feedback_late: Mapped[int]
+    # Cases answered at first contact and also sent to a department for an action
+    # (Case.action_ordered), and cases moved to another label at least once.
+    orders: Mapped[int]
+    reclassified: Mapped[int]
 
 
 KEY = ("label_id", "channel", "department_id", "group_id", "resolution", "rosa_level")
-COUNTS = ("cases", "rerouted", "with_deadline", "feedback_in_time", "feedback_late")
+COUNTS = ("cases", "rerouted", "with_deadline", "feedback_in_time", "feedback_late", "orders",
+          "reclassified")
 
 
 class DailyStat(_Counts, Base):

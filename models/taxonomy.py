@@ -62,6 +62,9 @@ class Label(Base):
     mandate: Mapped[bool] = mapped_column(default=False)
     urgent: Mapped[bool] = mapped_column(default=False)
     avoidable: Mapped[bool] = mapped_column(default=False)
+    # An action label ("åtgärd", e.g. a missed bin collection): the contact centre answers the
+    # contact and the case also goes to the label's group for the action (docs/routing.md).
+    action: Mapped[bool] = mapped_column(default=False)
     signal_words: Mapped[str] = mapped_column(Text, default="")  # one phrase per line
     description: Mapped[str] = mapped_column(Text, default="")
     # A label's own deadline override wins over its case type's (e.g. 4 working hours for an

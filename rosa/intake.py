@@ -31,6 +31,7 @@ class LabelFacts:
     active: bool = True
     guide: tuple[FieldSpec, ...] = ()  # the case type's fields, then the label's own
     birth_date_only: bool = False  # the owning department wants no more of a personnummer
+    action: bool = False  # answered here and also sent to the department for an action
 
 
 @dataclass
@@ -108,32 +109,37 @@ def check_contact(draft: ContactDraft, label: LabelFacts | None) -> CleanContact
         )
     if len(answer) > MAX_WORDS:
         problems.append(violation("answer_given", N_("At most %(max)s characters"), max=MAX_WORDS))
-    if decision is not None and decision.forwards and customer is not None:
-        if not customer.name:
-            problems.append(
-                violation("customer.name", N_("A forwarded case needs the citizen's name"))
-            )
-        if not customer.reachable:
-            problems.append(
-                violation(
-                    "customer.phone",
-                    N_("A forwarded case needs a phone number, e-mail or address for feedback"),
-                )
-            )
+    if decision is not None and decision.to_department and customer is not None:
+        _check_reachable(customer, decision, problems)
     if problems:
         raise RuleViolations(problems)
     assert channel is not None and customer is not None and decision is not None
     return CleanContact(channel, words, answer, customer, decision, guide_values)
 
 
+def _check_reachable(customer: CleanCustomer, decision: Decision,
+                     problems: list[RuleViolation]) -> None:
+    """The department gives feedback on what it gets, forwarded or ordered for an action."""
+    if not customer.name:
+        problems.append(violation("customer.name", N_(
+            "A case sent to the department for action needs the citizen's name")
+            if decision.action else N_("A forwarded case needs the citizen's name")))
+    if not customer.reachable:
+        problems.append(violation("customer.phone", N_(
+            "A case sent to the department for action needs a phone number, e-mail or address "
+            "for feedback") if decision.action else N_(
+            "A forwarded case needs a phone number, e-mail or address for feedback")))
+
+
 def _check_guide(draft: ContactDraft, label: LabelFacts | None, decision: Decision | None,
                  problems: list[RuleViolation]) -> dict[str, object]:
-    """Required answers only when the case is forwarded; given answers are always checked."""
+    """Required answers only when the case goes to the department (forwarded, or ordered for
+    an action); given answers are always checked."""
     if label is None or not (label.guide or draft.guide):
         return {}
     return collect_guide(label.guide, draft.guide, problems,
                          birth_date_only=label.birth_date_only,
-                         require=decision is not None and decision.forwards)
+                         require=decision is not None and decision.to_department)
 
 
 def _parse_channel(value: str, problems: list[RuleViolation]) -> Channel | None:
@@ -163,7 +169,7 @@ def _decide(
             problems.append(violation("resolution", N_("Choose answer now or forward")))
             return None
     try:
-        return decide(label.level, label.mandate, requested=requested)
+        return decide(label.level, label.mandate, requested=requested, action=label.action)
     except RuleViolations as refused:
         problems.extend(refused.violations)
         return None

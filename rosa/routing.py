@@ -4,6 +4,10 @@ The rule (DOMAIN.md, "ROSA levels"): levels 1–2 are always answered by the con
 levels 3–4 only where the centre holds the mandate for the label; levels 5–6 always go to the
 owning department. An agent may still choose to forward a contact the centre could answer
 (the caller needs the department after all) but may never answer one it has no mandate for.
+
+An *action label* (docs/routing.md) is one the centre answers whose matter also needs the
+department to do something — empty the bin that was missed, replace the broken one. The
+contact is answered at first contact *and* the case goes to the label's group as an order.
 """
 
 from __future__ import annotations
@@ -26,14 +30,29 @@ class Decision:
     outcome: Outcome
     reason: str  # N_-marked explanation shown to the agent
     overridden: bool = False  # the agent chose to forward although the centre could answer
+    action: bool = False  # answered here, and also sent to the group for an action
 
     @property
     def forwards(self) -> bool:
         return self.outcome is Outcome.FORWARD
 
+    @property
+    def to_department(self) -> bool:
+        """The case goes to the label's group: forwarded, or ordered for an action."""
+        return self.forwards or self.action
 
-def default_outcome(level: RosaLevel, mandate: bool) -> Decision:
+
+def default_outcome(level: RosaLevel, mandate: bool, action: bool = False) -> Decision:
     """What the policy says when the agent expresses no preference."""
+    decision = _policy(level, mandate)
+    if action and not decision.forwards:
+        return Decision(Outcome.FIRST_CONTACT, N_(
+            "An action label: the department puts it right and reports back to the citizen"),
+            action=True)
+    return decision
+
+
+def _policy(level: RosaLevel, mandate: bool) -> Decision:
     if level.department_only:
         return Decision(Outcome.FORWARD, N_("Levels 5–6 are handled by the department"))
     if level.needs_mandate and not mandate:
@@ -47,14 +66,59 @@ def default_outcome(level: RosaLevel, mandate: bool) -> Decision:
     return Decision(Outcome.FIRST_CONTACT, N_("Levels 1–2 are answered at first contact"))
 
 
-def decide(level: RosaLevel, mandate: bool, *, requested: Outcome | None = None) -> Decision:
+def decide(level: RosaLevel, mandate: bool, *, requested: Outcome | None = None,
+           action: bool = False) -> Decision:
     """Apply the policy, honouring the agent's request where the policy allows it.
 
-    Raises RuleViolations when the agent asks to resolve a contact the centre may not resolve.
+    Forwarding an action label at the agent's request forwards it plainly (the department
+    answers too). Raises RuleViolations when the agent asks to resolve a contact the centre
+    may not resolve.
     """
-    policy = default_outcome(level, mandate)
+    policy = default_outcome(level, mandate, action)
     if requested is None or requested is policy.outcome:
         return policy
     if requested is Outcome.FORWARD:
         return Decision(Outcome.FORWARD, N_("Forwarded at the agent's request"), overridden=True)
     raise RuleViolations([violation("resolution", policy.reason)])
+
+
+class Move(StrEnum):
+    """What reclassifying does to where a case is."""
+
+    STAY = "stay"  # only the label changes
+    FORWARD = "forward"  # answered here before; now forwarded to the new label's group
+    ORDER = "order"  # answered here before; now also sent to the group for an action
+    FOLLOW = "follow"  # open at a department: the case goes to the new label's group
+
+
+@dataclass(frozen=True)
+class Redecision:
+    decision: Decision  # the policy for the new label
+    move: Move
+    becomes_forwarded: bool = False  # the resolution changes from first contact to forwarded
+
+
+def redecide(level: RosaLevel, mandate: bool, action: bool, *, answered_here: bool,
+             at_department: bool, is_open: bool) -> Redecision:
+    """Run the routing decision again for a case moved to another label (docs/routing.md).
+
+    - A case the centre answered and never sent on is routed as a new contact with the new
+      label would be: forwarded (levels 5–6, 3–4 without mandate) or ordered for an action.
+    - An open case at a department follows the new label's group when the department must
+      work it (the label forwards, or is an action label); an order that becomes a label the
+      centre may not answer becomes a forwarded case.
+    - An open case at a department whose new label the centre would answer stays where it is,
+      with its holder and deadline: the citizen was promised feedback from the department,
+      and it was not answered at first contact. The handler resolves it, or returns it to the
+      contact centre for completion.
+    - A case a department has finished keeps its place; only its label is corrected.
+    """
+    decision = default_outcome(level, mandate, action)
+    if not at_department:
+        if decision.forwards:
+            return Redecision(decision, Move.FORWARD, becomes_forwarded=answered_here)
+        return Redecision(decision, Move.ORDER if decision.action else Move.STAY)
+    if is_open and decision.to_department:
+        return Redecision(decision, Move.FOLLOW,
+                          becomes_forwarded=answered_here and decision.forwards)
+    return Redecision(decision, Move.STAY)

@@ -211,6 +211,8 @@ class Drill:
     feedback: Feedback | None = None
     open: bool = False  # open now, whenever created (backlog): the date range is ignored
     avoidable: bool = False
+    ordered: bool = False  # answered at first contact and sent for an action (action labels)
+    reclassified: bool = False  # moved to another label at least once
     # In links only, overriding the filters (the drill-down page reads them back as its
     # filters): a narrower period (a point of a time series, a month), a department, a
     # channel or a function.
@@ -229,7 +231,9 @@ class Drill:
                   "group": self.group_id, "rerouted": "1" if self.rerouted else None,
                   "feedback": self.feedback.value if self.feedback else None,
                   "open": "1" if self.open else None,
-                  "avoidable": "1" if self.avoidable else None}
+                  "avoidable": "1" if self.avoidable else None,
+                  "ordered": "1" if self.ordered else None,
+                  "reclassified": "1" if self.reclassified else None}
         return {k: str(v) for k, v in values.items() if v is not None}
 
     @property
@@ -256,6 +260,8 @@ def parse_drill(args: Mapping[str, str]) -> Drill:
         feedback=Feedback(feedback) if feedback in {f.value for f in Feedback} else None,
         open=args.get("open") == "1",
         avoidable=args.get("avoidable") == "1",
+        ordered=args.get("ordered") == "1",
+        reclassified=args.get("reclassified") == "1",
     )
 
 

@@ -12,6 +12,10 @@ guide is its case type's fields followed by its own, so a key may appear only on
 Why so strict: an import decides where every future case is routed. A misspelt key
 (`mandat: true`) silently read as "no mandate" would send contacts to the wrong queue, so
 unknown keys, wrong types and dangling references are all errors, never warnings.
+
+The rules about a label's values (levels, mandate, action, routing to a contact centre,
+deadlines, lengths) are rosa.label_rules.check_label, the same function the admin label form
+uses; this module reads the file and says where each problem is written.
 """
 
 from __future__ import annotations
@@ -25,15 +29,21 @@ from rosa.errors import RuleViolation, RuleViolations, violation
 from rosa.guides import FieldSpec, define_field
 from rosa.i18n import N_
 from rosa.identity import normalize_email
+from rosa.label_rules import (
+    MAX_SIGNAL_WORD,
+    MAX_TREE_NAME,
+    Deadline,
+    LabelDraft,
+    Organisation,
+    check_deadline,
+    check_label,
+)
 from rosa.levels import RosaLevel
 
 FORMAT_VERSION = 1
 MAX_DEPARTMENT_CODE = 40
 MAX_GROUP_CODE = 60
 MAX_ORG_NAME = 200
-MAX_TREE_NAME = 120
-MAX_SIGNAL_WORD = 100
-MAX_DESCRIPTION = 2000
 CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 
 TOP_KEYS = ("version", "municipality", "departments", "functions")
@@ -42,10 +52,8 @@ GROUP_KEYS = ("code", "name", "email")
 FUNCTION_KEYS = ("name", "department", "group", "case_types")
 DEADLINE_KEYS = ("feedback_working_days", "feedback_working_hours")
 CASE_TYPE_KEYS = ("name", "department", "group", "guide", *DEADLINE_KEYS, "labels")
-LABEL_KEYS = ("name", "rosa", "department", "group", "mandate", "urgent", "avoidable",
+LABEL_KEYS = ("name", "rosa", "department", "group", "mandate", "action", "urgent", "avoidable",
               "signal_words", "description", "guide", *DEADLINE_KEYS, "active")
-MAX_WORKING_DAYS = 30
-MAX_WORKING_HOURS = 200
 GUIDE_FIELD_KEYS = ("key", "title", "kind", "required", "help", "choices")
 # rosa.guides names the attributes as the admin form does; the file says `help`.
 _GUIDE_ATTRIBUTES = {"help_text": "help"}
@@ -68,14 +76,6 @@ class DepartmentSpec:
 
 
 @dataclass(frozen=True)
-class Deadline:
-    """A feedback-deadline override: working days, or working hours (urgent labels)."""
-
-    working_days: int | None = None
-    working_hours: int | None = None
-
-
-@dataclass(frozen=True)
 class LabelSpec:
     """One leaf of the tree with everything routing needs; department is always resolved."""
 
@@ -93,6 +93,8 @@ class LabelSpec:
     active: bool = True
     guide: tuple[FieldSpec, ...] = ()  # the label's own fields, after its case type's
     deadline: Deadline = Deadline()
+    # Answered by the contact centre and also sent to the department's group for an action.
+    action: bool = False
 
     @property
     def path(self) -> tuple[str, str, str]:
@@ -239,7 +241,7 @@ class _Node:
     def raw(self, key: str, default: object = None) -> object:
         return self.data.get(key, default)
 
-    def text(self, key: str, *, required: bool = False, max_len: int,
+    def text(self, key: str, *, required: bool = False, max_len: int | None,
              collapse: bool = True) -> str | None:
         value = self.data.get(key)
         if value is None:
@@ -255,7 +257,7 @@ class _Node:
             if required:
                 self.problems.add(self.at(key), N_("Must not be empty"))
             return None
-        if len(value) > max_len:
+        if max_len is not None and len(value) > max_len:
             self.problems.add(self.at(key), N_("At most %(max)s characters"), max=max_len)
             return None
         return value
@@ -284,45 +286,22 @@ class _Node:
             self.problems.add(self.at(key), str(error))
             return None
 
-    def level(self, key: str) -> RosaLevel | None:
-        value = self.data.get(key)
-        if value is None:
-            self.problems.add(self.at(key), N_("This key is required"))
-            return None
-        try:
-            if isinstance(value, bool | float):
-                raise ValueError(N_("ROSA level must be a whole number from 1 to 6"))
-            return RosaLevel.parse(value)
-        except ValueError as error:
-            self.problems.add(self.at(key), str(error))
-            return None
-
     def deadline(self) -> Deadline:
-        """`feedback_working_days` or `feedback_working_hours` (not both), whole numbers."""
-        found = {}
-        for key, top in (("feedback_working_days", MAX_WORKING_DAYS),
-                         ("feedback_working_hours", MAX_WORKING_HOURS)):
-            value = self.data.get(key)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= top:
-                self.problems.add(self.at(key), N_("Expected a whole number from 1 to %(max)s"),
-                                  max=top)
-            else:
-                found[key] = value
-        if len(found) == 2:
-            self.problems.add(self.at("feedback_working_hours"), N_(
-                "Give the deadline in working days or in working hours, not both"))
-            return Deadline()
-        return Deadline(found.get("feedback_working_days"), found.get("feedback_working_hours"))
+        """A case type's deadline override, checked by the same rule as a label's."""
+        found: list[RuleViolation] = []
+        deadline = check_deadline(self.data.get("feedback_working_days"),
+                                  self.data.get("feedback_working_hours"), found)
+        for problem in found:
+            self.problems.add(self.at(problem.field), problem.reason, **dict(problem.params))
+        return deadline
 
     def words(self, key: str, *, reason: str = N_("A signal word must be non-empty text"),
-              max_len: int = MAX_SIGNAL_WORD) -> tuple[str, ...]:
+              max_len: int | None = MAX_SIGNAL_WORD) -> tuple[str, ...]:
         found: dict[str, None] = {}
         for loc, value in self.items(key, required=False):
             if not isinstance(value, str) or not value.strip():
                 self.problems.add(loc, reason)
-            elif len(value) > max_len:
+            elif max_len is not None and len(value) > max_len:
                 self.problems.add(loc, N_("At most %(max)s characters"), max=max_len)
             else:
                 word = " ".join(value.split())
@@ -532,26 +511,47 @@ def _unknown_reference(loc: _Loc, code: str, known: Collection[str], problems: _
 def _label(node: _Node, path: tuple[str | None, str | None, str | None], outer: _Routing,
            organisation: _Organisation, shared_keys: Mapping[str, _Loc],
            problems: _Problems) -> LabelSpec | None:
-    level = node.level("rosa")
-    mandate = node.flag("mandate")
+    """Read one label's keys, then apply the label rules (rosa.label_rules) to them."""
+    mandate, action = node.flag("mandate"), node.flag("action")
     urgent, avoidable = node.flag("urgent"), node.flag("avoidable")
     active = node.flag("active", True)
-    words = node.words("signal_words")
-    description = node.text("description", max_len=MAX_DESCRIPTION, collapse=False) or ""
+    words = node.words("signal_words", max_len=None)
+    description = node.text("description", max_len=None, collapse=False) or ""
     guide, _keys = _guide(node, shared_keys, problems)
     routing = _routing(node, outer, 2, organisation, problems)
-    route = _resolve(routing, node.loc, organisation, problems)
-    if level is not None and mandate and not level.needs_mandate:
-        problems.add(node.at("mandate"), N_("A mandate applies only to ROSA levels 3 and 4"))
-    if level is not None and level.department_only and route and route[0] in organisation.centres:
-        problems.add(node.at("rosa"), N_("Levels 5–6 are never handled by the contact centre; "
-                                         "route the label to a department's group"))
-    function, case_type, name = path
-    if function is None or case_type is None or name is None or level is None or route is None:
+    draft = LabelDraft(
+        rosa=node.raw("rosa"), mandate=mandate, action=action,
+        department=routing.department.value if routing.department else None,
+        group=routing.group.value if routing.group else None, signal_words=words,
+        description=description, feedback_working_days=node.raw("feedback_working_days"),
+        feedback_working_hours=node.raw("feedback_working_hours"))
+    try:
+        checked = check_label(draft, Organisation(
+            owner=organisation.owner, departments=organisation.groups_of.keys(),
+            centres=organisation.centres))
+    except RuleViolations as refused:
+        for problem in refused.violations:
+            problems.add(_where(node, routing, problem.field), problem.reason,
+                         **dict(problem.params))
         return None
-    deadline = node.deadline()
-    return LabelSpec(function, case_type, name, level, route[0], route[1], mandate, urgent,
-                     avoidable, words, description, active, guide, deadline)
+    function, case_type, name = path
+    if function is None or case_type is None or name is None or checked.route is None:
+        return None
+    department, group = checked.route
+    return LabelSpec(function, case_type, name, checked.level, str(department), str(group),
+                     mandate, urgent, avoidable, words, description, active,
+                     guide, checked.deadline, action)
+
+
+def _where(node: _Node, routing: _Routing, key: str) -> _Loc:
+    """Where a label rule's problem is written: routing where it was set (perhaps on the case
+    type or function, the innermost of group and department for a mismatch), else the key."""
+    group, department = routing.group, routing.department
+    if key == "group" and group is not None:
+        return department.loc if department and department.depth > group.depth else group.loc
+    if key == "department" and department is not None:
+        return department.loc
+    return node.at(key)
 
 
 def _guide(node: _Node, shared_keys: Mapping[str, _Loc],
@@ -588,27 +588,3 @@ def _guide(node: _Node, shared_keys: Mapping[str, _Loc],
                 where = field_node.at(_GUIDE_ATTRIBUTES.get(problem.field, problem.field))
                 problems.add(where, problem.reason, **dict(problem.params))
     return tuple(fields), seen
-
-
-def _resolve(routing: _Routing, loc: _Loc, organisation: _Organisation,
-             problems: _Problems) -> tuple[str, str] | None:
-    """The label's (department, group); the department may be implied by the group."""
-    if routing.group is None:
-        problems.add(loc, N_("A label needs a group: set group on the label, its case type or "
-                             "its function"))
-        return None
-    owner = organisation.owner.get(routing.group.value)
-    if owner is None:
-        return None  # reported where the group was written
-    department = routing.department
-    if department is None:
-        return owner, routing.group.value
-    if department.value not in organisation.groups_of:
-        return None  # reported where the department was written
-    if owner != department.value:
-        inner = routing.group if routing.group.depth >= department.depth else department
-        problems.add(inner.loc, N_("Group %(group)s belongs to department %(owner)s, not "
-                                   "%(department)s"),
-                     group=routing.group.value, owner=owner, department=department.value)
-        return None
-    return department.value, routing.group.value

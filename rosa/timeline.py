@@ -9,6 +9,7 @@ the citizen, so a new event kind or a new data key stays internal until a rule i
 What is shown per kind:
 - created → "We received your case" with the channel; resolved at first contact → answered;
 - forwarded / re-routed → the department's *name* only (never the group or a person);
+- sent for action (an action label) → that the department will put it right, by name;
 - claimed / assigned → "a case officer is working on it" (never who);
 - status changes to waiting, in progress, resolved, closed, and reopening (never the comment);
   waiting and resolving with words for the citizen (the data key `text`: what the handler
@@ -111,6 +112,12 @@ def _entry(event: HistoryEvent, department: str) -> tuple[TimelineEntry | None, 
         else:
             sentence = N_("Your case was passed on to %(department)s")
         return TimelineEntry(at, Step.FORWARDED, sentence, (("department", target),)), target
+    if kind is EventKind.ACTION_ORDERED:
+        target = _text(data.get("department"))
+        if not target:
+            return None, department
+        return TimelineEntry(at, Step.FORWARDED, N_("%(department)s has been asked to take care "
+                                                    "of it"), (("department", target),)), target
     if kind in (EventKind.CLAIMED, EventKind.ASSIGNED):
         return TimelineEntry(at, Step.PROGRESS,
                              N_("A case officer is working on your case")), department

@@ -68,6 +68,7 @@ class EventKind(StrEnum):
     CLASSIFIED = "classified"
     RESOLVED_AT_FIRST_CONTACT = "resolved_at_first_contact"
     FORWARDED = "forwarded"
+    ACTION_ORDERED = "action_ordered"  # answered, and sent to the department for an action
     RECLASSIFIED = "reclassified"
     REROUTED = "rerouted"
     NOTE = "note"
@@ -120,6 +121,7 @@ _EVENT_TITLES = {
     EventKind.CLASSIFIED: N_("Classified"),
     EventKind.RESOLVED_AT_FIRST_CONTACT: N_("Resolved at first contact"),
     EventKind.FORWARDED: N_("Forwarded"),
+    EventKind.ACTION_ORDERED: N_("Sent to the department for action"),
     EventKind.RECLASSIFIED: N_("Reclassified"),
     EventKind.REROUTED: N_("Re-routed"),
     EventKind.NOTE: N_("Note"),

@@ -9,30 +9,38 @@ from wtforms.validators import Length, Optional
 from rosa.guides import FieldKind
 from rosa.levels import RosaLevel
 
+GROUPS_DEPARTMENT = _l("— the group's department —")
+
 
 class LabelForm(FlaskForm):
-    function = StringField(_l("Function"), validators=[Length(max=120)])
-    case_type = StringField(_l("Case type"), validators=[Length(max=120)])
-    name = StringField(_l("Label"), validators=[Length(max=120)])
-    rosa_level = SelectField(_l("ROSA level"), choices=[], validators=[Optional()])
+    """The label's values; every rule about them is rosa.label_rules.check_label (through the
+    label service), the same one the taxonomy import applies, so no length or number checks
+    here that could disagree with it."""
+
+    function = StringField(_l("Function"))
+    case_type = StringField(_l("Case type"))
+    name = StringField(_l("Label"))
+    # validate_choice=False: a value outside the choices is the label rules' to refuse.
+    rosa_level = SelectField(_l("ROSA level"), choices=[], validate_choice=False)
     department_id = SelectField(_l("Owning department"), coerce=str, choices=[],
-                                validators=[Optional()])
-    group_id = SelectField(_l("Receiving group"), coerce=str, choices=[], validators=[Optional()])
+                                validate_choice=False)
+    group_id = SelectField(_l("Receiving group"), coerce=str, choices=[], validate_choice=False)
     mandate = BooleanField(_l("The contact centre holds the mandate (levels 3–4)"))
+    action = BooleanField(_l("Action label: the contact centre answers, and the case also goes "
+                             "to the group for an action"))
     urgent = BooleanField(_l("Urgent"))
     avoidable = BooleanField(_l("Avoidable demand (should never have arisen)"))
-    signal_words = TextAreaField(_l("Signal words"), validators=[Length(max=4000)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
-    feedback_working_days = StringField(_l("Feedback deadline in working days"),
-                                        validators=[Length(max=3)])
-    feedback_working_hours = StringField(_l("… or in working hours (urgent labels)"),
-                                         validators=[Length(max=3)])
+    signal_words = TextAreaField(_l("Signal words"))
+    description = TextAreaField(_l("Description"))
+    feedback_working_days = StringField(_l("Feedback deadline in working days"))
+    feedback_working_hours = StringField(_l("… or in working hours (urgent labels)"))
 
     def fill_choices(self, departments, translate) -> None:
         self.rosa_level.choices = [
             (str(level.value), f"{level.value} – {translate(level.title)}") for level in RosaLevel
         ]
-        self.department_id.choices = [("", "—")] + [(str(d.id), d.name) for d in departments]
+        self.department_id.choices = [("", str(GROUPS_DEPARTMENT))] + [
+            (str(d.id), d.name) for d in departments]
         self.group_id.choices = [("", "—")] + [
             (str(g.id), f"{d.name} › {g.name}") for d in departments for g in d.groups
         ]

@@ -53,7 +53,7 @@ def _form(label: Label | None = None) -> LabelForm:
         form.department_id.data = str(label.department_id)
         form.group_id.data = str(label.group_id)
         form.mandate.data, form.urgent.data = label.mandate, label.urgent
-        form.avoidable.data = label.avoidable
+        form.avoidable.data, form.action.data = label.avoidable, label.action
         form.signal_words.data = label.signal_words
         form.description.data = label.description
         form.feedback_working_days.data = _text(label.feedback_working_days)
@@ -74,7 +74,8 @@ def _input(form: LabelForm) -> LabelInput:
         name=form.name.data or "", rosa_level=form.rosa_level.data or "",
         department_id=as_id(form.department_id.data), group_id=as_id(form.group_id.data),
         mandate=bool(form.mandate.data), urgent=bool(form.urgent.data),
-        avoidable=bool(form.avoidable.data), signal_words=form.signal_words.data or "",
+        avoidable=bool(form.avoidable.data), action=bool(form.action.data),
+        signal_words=form.signal_words.data or "",
         description=form.description.data or "",
         feedback_working_days=form.feedback_working_days.data or "",
         feedback_working_hours=form.feedback_working_hours.data or "",

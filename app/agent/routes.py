@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.agent import bp
 from app.agent.forms import contact_draft, empty_values, field_name, form_values, label_id_of
@@ -22,6 +23,7 @@ from app.services.intake import load_label, prepare_contact, store_contact
 from app.services.kb_search import search_articles
 from app.services.kb_usage import label_articles, record_article_use
 from app.services.lookup import find_cases
+from app.services.mail import send_after_commit
 from app.services.taxonomy import grouped_choices, label_catalogue, suggested_labels
 from app.transactions import read_then_write, start_writing
 from models import Article, Case, Contact
@@ -120,6 +122,9 @@ def create_contact():
     if result.decision.forwards:
         flash(_("Case %(ref)s forwarded to %(group)s.", ref=result.case.reference,
                 group=result.case.group.name), "success")
+    elif result.decision.action:
+        flash(_("Contact %(ref)s answered and sent to %(group)s for action.",
+                ref=result.case.reference, group=result.case.group.name), "success")
     else:
         flash(_("Contact %(ref)s saved as resolved at first contact.",
                 ref=result.case.reference), "success")
@@ -149,7 +154,7 @@ def label_guide_fragment(label_id: int):
     view = views.get(label_id)
     if view is None:
         abort(404)
-    forwards = view.forwards or request.args.get("forward") == "1"
+    forwards = view.to_department or request.args.get("forward") == "1"
     return render_template("agent/_guide.html", label=view, values={}, errors={},
                            forwards=forwards)
 
@@ -172,12 +177,23 @@ def guide_answers(case: Case) -> list[tuple[str, str]]:
     return shown
 
 
+@bp.app_template_global("label_outcome")
+def label_outcome(view) -> str:
+    """The console's outcome line for a label: answer now, forward, or both for an action."""
+    if view.forwards:
+        return _("Forward to %(group)s (%(department)s)", group=view.group,
+                 department=view.department)
+    if view.action:
+        return _("Answer now and send to %(group)s (%(department)s) for action",
+                 group=view.group, department=view.department)
+    return _("Answer now")
+
+
 def _label_json(view) -> dict:
     return {
         "id": view.id, "path": view.path_text, "level": view.level,
         "level_title": _("Level %(n)s", n=view.level), "forwards": view.forwards,
-        "outcome": (_("Forward to %(group)s (%(department)s)", group=view.group,
-                      department=view.department) if view.forwards else _("Answer now")),
+        "action": view.action, "outcome": label_outcome(view),
         "reason": _(view.reason), "urgent": view.urgent, "active": view.active,
         "guide_fields": len(view.guide),
     }
@@ -205,10 +221,14 @@ def reclassify(reference: str):
         reclassify_case(db.session, current_user, case,
                         int(label_raw) if label_raw.isdigit() else None,
                         request.form.get("reason", "")[:1000], now=datetime.now(UTC))
-    except RuleViolations as refused:
+        db.session.commit()
+    except (RuleViolations, StaleDataError) as refused:
         db.session.rollback()
-        return render_case(load_case(reference), errors=_errors_by_field(refused),
+        errors = _errors_by_field(refused) if isinstance(refused, RuleViolations) else {
+            "label_id": [_("Someone else changed this case while you had it open. Nothing "
+                           "was saved; reload the case to see the change, then try again.")]}
+        return render_case(load_case(reference), errors=errors,
                            values=form_values(request.form), status=422)
-    db.session.commit()
+    send_after_commit()  # an urgent label's alert e-mail
     flash(_("The case was reclassified."), "success")
     return redirect(url_for("agent.case_detail", reference=case.reference), code=303)

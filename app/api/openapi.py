@@ -79,6 +79,9 @@ SCHEMAS = {
         "reason": {"type": "string", "description": "Why, for people (translated)."},
         "overridden": {"type": "boolean",
                        "description": "Forwarded on request although it could be answered."},
+        "action": {"type": "boolean",
+                   "description": "An action label: answered at first contact and also sent "
+                                  "to the label's group for an action (docs/routing.md)."},
     }),
     "GuideField": _object(
         {

@@ -31,7 +31,7 @@ def unit(value: Department | Group | None) -> dict | None:
 
 def routing(decision: Decision) -> dict:
     return {"outcome": decision.outcome.value, "reason": gettext(decision.reason),
-            "overridden": decision.overridden}
+            "overridden": decision.overridden, "action": decision.action}
 
 
 def taxonomy(labels: Iterable[Label],
@@ -70,7 +70,7 @@ def taxonomy_label(label: Label) -> dict:
         "avoidable": label.avoidable,
         "signal_words": label.signal_word_list,
         "active": label.active,
-        "routing": routing(default_outcome(label.level, label.mandate)),
+        "routing": routing(default_outcome(label.level, label.mandate, label.action)),
     }
 
 

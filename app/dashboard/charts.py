@@ -32,6 +32,7 @@ CHARTS: dict[str, tuple[Spec, ...]] = {
     "compliance_departments": (Spec(0, 5, link=2),),
     "compliance_groups": (Spec(1, 6, link=3),),
     "backlog": (Spec(1, 2),),
+    "orders": (Spec(0, 3),),
     "misrouting": (Spec(0, 3, link=2),),
     "avoidable": (Spec(0, 2),),
     "rising": (Spec(0, 3, link=2),),

@@ -142,4 +142,9 @@ def describe(filters: Filters, drill: Drill, names: Names) -> list[tuple[str, st
         out.append((_("Feedback deadline"), _(_FEEDBACK[drill.feedback.value])))
     if drill.avoidable:
         out.append((_("Avoidable"), _("Labels marked avoidable")))
+    if drill.ordered:
+        out.append((_("Orders to departments"),
+                    _("Answered at first contact and sent to the department for action")))
+    if drill.reclassified:
+        out.append((_("Reclassified"), _("Moved to another label at least once")))
     return out

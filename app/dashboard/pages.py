@@ -84,6 +84,8 @@ def overview(session: Session, filters: Filters, *, now: datetime, settings: Set
     first = sum(f.cases for f in rows if f.resolution == FC)
     forwarded = total - first
     rerouted = sum(f.rerouted for f in rows)
+    orders = sum(f.orders for f in rows)
+    reclassified = sum(f.reclassified for f in rows)
     compliance = sum(stats.compliance_by(rows, late_open, lambda d, g: 0).values(),
                      start=stats.Compliance())
     page.figures = [
@@ -97,6 +99,10 @@ def overview(session: Session, filters: Filters, *, now: datetime, settings: Set
                   Drill(rerouted=True), N_("of forwarded cases")),
         KeyFigure(N_("Open in the queues now"), sum(q.open for q in queues), Kind.COUNT,
                   Drill(open=True)),
+        KeyFigure(N_("Orders to departments"), orders, Kind.COUNT, Drill(ordered=True),
+                  N_("answered at first contact and sent for action")),
+        KeyFigure(N_("Reclassified"), rate(reclassified, total), Kind.PERCENT,
+                  Drill(reclassified=True), N_("of contacts")),
     ]
     page.facts["target"] = settings.fcr_target
     page.facts["granularity"] = granularity_for(filters.start, filters.end)
@@ -108,6 +114,7 @@ def overview(session: Session, filters: Filters, *, now: datetime, settings: Set
     page.add(_compliance_departments(rows, late_open, names))
     page.add(_compliance_groups(rows, late_open, names))
     page.add(_backlog_table(queues, names, now))
+    page.add(_orders_table(rows, names))
     page.add(_misrouting_table(rows, names))
     page.add(_misrouted_labels(rows, names, settings.top))
     return page
@@ -229,6 +236,26 @@ def _backlog_table(queues: list[stats.QueueAge], names: Names, now: datetime) ->
                   Column(N_("Age of the oldest (days)"), Kind.DAYS),
                   Column(N_("Median age (days)"), Kind.DAYS)), tuple(out),
                  N_("All open cases now, whenever they arrived: the period does not apply."))
+
+
+def _orders_table(rows: list[Fact], names: Names) -> Table:
+    sums = stats.sum_by(rows, lambda f: f.department_id)
+    out = [Row((names.department(d), s[0], s[1], s[7], s[8], rate(s[8], s[0])),
+               {1: Drill(department_id=d), 2: Drill(department_id=d, resolution=FC),
+                3: Drill(department_id=d, ordered=True),
+                4: Drill(department_id=d, reclassified=True)})
+           for d, s in sorted(sums.items(), key=lambda i: names.department(i[0]))
+           if s[7] or s[8]]
+    return Table("orders", N_("Orders for action and reclassifications, by department"),
+                 (DEPARTMENT, CONTACTS, FIRST_CONTACT,
+                  Column(N_("Orders to the department"), Kind.COUNT),
+                  Column(N_("Reclassified"), Kind.COUNT),
+                  Column(N_("Share reclassified"), Kind.PERCENT)), tuple(out),
+                 N_("Orders: contacts about an action label, answered at first contact and "
+                    "also sent to the department's group to act; they count as answered at "
+                    "first contact too. Reclassified: cases an agent moved to another label, "
+                    "counted under the label they have now."),
+                 empty=N_("No orders for action and no reclassifications in this selection."))
 
 
 REROUTED = Column(N_("Re-routed"), Kind.COUNT)

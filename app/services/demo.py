@@ -282,9 +282,9 @@ class _ContactGenerator:
                     self.session, self._agent(channel), self._draft(topic, channel),
                     topic.label.id, now=received, received_at=received,
                     reference_prefix=reference_prefix)
-                if result.decision.forwards:
+                if result.decision.to_department:  # forwarded, or ordered for an action
                     self._progress(result.case, topic)
-                else:
+                if not result.decision.forwards:
                     first_contact += 1
         self.session.flush()
         return first_contact
@@ -315,7 +315,8 @@ class _ContactGenerator:
         rng = self.rng
         business = rng.random() < topic.business
         forwards = not topic.answerable or rng.random() < OVERRIDE_SHARE
-        anonymous = (not forwards and not business and channel in OFFICE_CHANNELS
+        sends = forwards or topic.label.action  # the department gets the case
+        anonymous = (not sends and not business and channel in OFFICE_CHANNELS
                      and channel is not Channel.LETTER and rng.random() < ANONYMOUS_SHARE)
         customer = CustomerDraft() if anonymous else self.people.customer(
             business=business, channel=channel, address=topic.address or
@@ -325,7 +326,7 @@ class _ContactGenerator:
                       f"inom {'en arbetsdag' if business else 'tre arbetsdagar'}.")
         else:
             answer = topic.answer
-        guide = self.answers.draw(label_guide(self.session, topic.label)) if forwards else {}
+        guide = self.answers.draw(label_guide(self.session, topic.label)) if sends else {}
         return ContactDraft(channel=channel.value, citizen_words=rng.choice(topic.words),
                             answer_given=answer, customer=customer,
                             requested="forward" if forwards and topic.answerable else "",

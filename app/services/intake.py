@@ -2,6 +2,10 @@
 
 classify → decide (rosa.intake) → persist case, contact, customer and events in the caller's
 transaction → return the outcome. The caller commits.
+
+An action label (docs/routing.md) is answered at first contact and also goes to its group: the
+case is resolved at first contact as far as statistics go, but open (status forwarded) in the
+group's queue with a feedback deadline, and marked as an order to the department.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ def label_facts(label: Label | None, guide: tuple = ()) -> LabelFacts | None:
     if label is None:
         return None
     return LabelFacts(RosaLevel(label.rosa_level), label.mandate, label.active, guide,
-                      label.department.personnummer_birth_date_only)
+                      label.department.personnummer_birth_date_only, label.action)
 
 
 def log_contact(
@@ -118,16 +122,17 @@ def store_contact(
     received = received_at or now
     decision = clean.decision
     forwarded = decision.forwards
+    to_group = decision.to_department  # forwarded, or answered and ordered for an action
     actor_id = actor.id if actor else None
     reference = next_reference(session, reference_prefix, received.astimezone(STOCKHOLM).year)
     customer = _store_customer(session, clean.customer, now)
     business = clean.customer.kind.value == "business"
     due_at, due_soon = (feedback_due(session, received, business=business, label=label)
-                        if forwarded else (None, None))
+                        if to_group else (None, None))
     case = _insert(session, Case, dict(
         reference=reference,
         tracking_code=new_tracking_code(),
-        status=CaseStatus.FORWARDED if forwarded else CaseStatus.RESOLVED,
+        status=CaseStatus.FORWARDED if to_group else CaseStatus.RESOLVED,
         resolution=Resolution.FORWARDED if forwarded else Resolution.FIRST_CONTACT,
         label_id=label.id,
         rosa_level=label.rosa_level,
@@ -135,18 +140,20 @@ def store_contact(
         business=business,
         channel=clean.channel,
         department_id=label.department_id,
-        group_id=label.group_id if forwarded else None,
+        group_id=label.group_id if to_group else None,
         customer_id=customer.id if customer else None,
         created_by_id=actor_id,
         summary=(summary or clean.citizen_words)[:500],
         created_at=received,
         updated_at=now,
-        resolved_at=None if forwarded else now,
+        resolved_at=None if to_group else now,
         guide_values=clean.guide_values,
         feedback_due_at=due_at,
         feedback_due_soon_at=due_soon,
         sla_stage=0,
         reroute_count=0,
+        action_ordered=decision.action,
+        reclassify_count=0,
         version=1,
     ))
     contact = _insert(session, Contact, dict(
@@ -160,7 +167,7 @@ def store_contact(
     ))
     record_events(session, case, _intake_events(case, contact, label, decision), actor=actor,
                   now=now)
-    if forwarded and label.urgent:
+    if to_group and label.urgent:
         alert_urgent_case(session, case, now=now)
     return IntakeResult(case, contact, decision)
 
@@ -210,4 +217,8 @@ def _intake_events(case, contact, label, decision) -> list[tuple[EventKind, bool
             "reason": decision.reason, "overridden": decision.overridden}))
     else:
         events.append((EventKind.RESOLVED_AT_FIRST_CONTACT, True, {"reason": decision.reason}))
+    if decision.action:
+        events.append((EventKind.ACTION_ORDERED, True, {
+            "group_id": label.group_id, "department_id": label.department_id,
+            "department": label.department.name, "group": label.group.name}))
     return events

@@ -1,14 +1,16 @@
 """Administering single labels: create, edit, retire, reactivate — each audited.
 
 Bulk changes go through the taxonomy import (app.services.taxonomy_io); both keep the rule
-that labels are never deleted, because old cases keep their classification. A label moved to
+that labels are never deleted, because old cases keep their classification, and both check a
+label's values with the same function, rosa.label_rules.check_label, so the form refuses
+exactly what an import refuses. A label moved to
 another case type takes that case type's guide; the move is refused if a key of the label's own
 guide is already used there (answers are stored by key, so a key must mean one thing).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -18,9 +20,11 @@ from app.services.audit import audit
 from models import CaseType, Department, Function, Group, GuideField, Label, User
 from rosa.errors import RuleViolations, violation
 from rosa.i18n import N_
-from rosa.levels import RosaLevel
+from rosa.label_rules import MAX_TREE_NAME, LabelDraft, Organisation, check_label
 
-MAX_NAME = 120
+MAX_NAME = MAX_TREE_NAME
+# The label rules name the file's keys; the form calls three of them differently.
+FORM_FIELDS = {"rosa": "rosa_level", "department": "department_id", "group": "group_id"}
 
 
 @dataclass
@@ -38,25 +42,43 @@ class LabelInput:
     description: str = ""
     feedback_working_days: str = ""
     feedback_working_hours: str = ""
+    action: bool = False
 
 
-def _deadline(data: LabelInput, problems: list) -> tuple[int | None, int | None]:
-    """Optional override of the feedback deadline: working days or working hours, not both."""
-    values = {}
-    for field, top in (("feedback_working_days", 30), ("feedback_working_hours", 200)):
-        raw = getattr(data, field).strip()
-        if not raw:
-            values[field] = None
-        elif not raw.isdigit() or not 0 < int(raw) <= top:
-            problems.append(violation(field, N_("Expected a whole number from 1 to %(max)s"),
-                                      max=top))
-            values[field] = None
-        else:
-            values[field] = int(raw)
-    if values["feedback_working_days"] and values["feedback_working_hours"]:
-        problems.append(violation("feedback_working_hours", N_(
-            "Give the deadline in working days or in working hours, not both")))
-    return values["feedback_working_days"], values["feedback_working_hours"]
+def organisation(session: Session) -> Organisation:
+    """Departments and groups by id, as the label rules need them (a handful of rows)."""
+    departments = session.execute(
+        select(Department.id, Department.name, Department.is_contact_centre)).all()
+    groups = session.execute(select(Group.id, Group.name, Group.department_id)).all()
+    return Organisation(
+        owner={g.id: g.department_id for g in groups},
+        departments={d.id for d in departments},
+        centres={d.id for d in departments if d.is_contact_centre},
+        group_names={g.id: g.name for g in groups},
+        department_names={d.id: d.name for d in departments})
+
+
+def _number(raw: str) -> object:
+    """A deadline as typed: empty is none, digits a number, anything else is left for the
+    rule to refuse."""
+    raw = raw.strip()
+    return None if not raw else int(raw) if raw.isdigit() and len(raw) < 6 else raw
+
+
+def signal_word_list(text: str) -> tuple[str, ...]:
+    """One phrase per line (commas separate too), blank ones dropped."""
+    return tuple(w.strip() for w in text.replace(",", "\n").splitlines() if w.strip())
+
+
+def _draft(data: LabelInput, known: Organisation) -> LabelDraft:
+    """The form's values for the label rules; an id that names nothing counts as no choice."""
+    return LabelDraft(
+        rosa=data.rosa_level.strip(), mandate=data.mandate, action=data.action,
+        department=data.department_id if known.knows_department(data.department_id) else None,
+        group=data.group_id if data.group_id in known.owner else None,
+        signal_words=signal_word_list(data.signal_words), description=data.description.strip(),
+        feedback_working_days=_number(data.feedback_working_days),
+        feedback_working_hours=_number(data.feedback_working_hours))
 
 
 def save_label(session: Session, actor: User, label: Label | None, data: LabelInput, *,
@@ -72,23 +94,17 @@ def save_label(session: Session, actor: User, label: Label | None, data: LabelIn
             problems.append(violation(field, N_("At most %(max)s characters"), max=MAX_NAME))
         names[field] = value
     try:
-        level = RosaLevel.parse(data.rosa_level)
-    except ValueError as error:
-        problems.append(violation("rosa_level", str(error)))
-        level = None
-    department = session.get(Department, data.department_id) if data.department_id else None
-    group = session.get(Group, data.group_id) if data.group_id else None
-    if department is None:
-        problems.append(violation("department_id", N_("Choose the owning department")))
-    if group is None:
-        problems.append(violation("group_id", N_("Choose the group that receives the cases")))
-    elif department is not None and group.department_id != department.id:
-        problems.append(violation("group_id", N_("The group must belong to the department")))
-    working_days, working_hours = _deadline(data, problems)
+        checked = check_label(_draft(data, known := organisation(session)), known)
+    except RuleViolations as refused:
+        problems.extend(replace(v, field=FORM_FIELDS.get(v.field, v.field))
+                        for v in refused.violations)
     if not problems and _path_taken(session, names, label):
         problems.append(violation("name", N_("A label with this path already exists")))
     if problems:
         raise RuleViolations(problems)
+    assert checked.route is not None  # the form offers only known departments and groups
+    department = session.get(Department, checked.route[0])
+    group = session.get(Group, checked.route[1])
     case_type = _case_type(session, names["function"], names["case_type"])
     if label is not None and label.id is not None and label.case_type_id != case_type.id:
         _refuse_guide_clash(session, label, case_type)
@@ -97,14 +113,15 @@ def save_label(session: Session, actor: User, label: Label | None, data: LabelIn
     before = _snapshot(label) if not created else {}
     label.case_type = case_type
     label.name = names["name"]
-    label.rosa_level = int(level)
+    label.rosa_level = int(checked.level)
     label.department = department
     label.group = group
     label.mandate, label.urgent, label.avoidable = data.mandate, data.urgent, data.avoidable
-    label.signal_words = "\n".join(
-        w.strip() for w in data.signal_words.replace(",", "\n").splitlines() if w.strip())
+    label.action = data.action
+    label.signal_words = "\n".join(signal_word_list(data.signal_words))
     label.description = data.description.strip()
-    label.feedback_working_days, label.feedback_working_hours = working_days, working_hours
+    label.feedback_working_days = checked.deadline.working_days
+    label.feedback_working_hours = checked.deadline.working_hours
     label.updated_at = now
     session.add(label)
     session.flush()
@@ -168,7 +185,7 @@ def _snapshot(label: Label) -> dict:
         "path": list(label.path), "rosa_level": label.rosa_level,
         "department_id": label.department_id, "group_id": label.group_id,
         "mandate": label.mandate, "urgent": label.urgent, "avoidable": label.avoidable,
-        "signal_words": label.signal_words,
+        "action": label.action, "signal_words": label.signal_words,
         "feedback_working_days": label.feedback_working_days,
         "feedback_working_hours": label.feedback_working_hours,
     }

@@ -124,6 +124,8 @@ class Fact:
     with_deadline: int
     in_time: int
     late: int
+    orders: int = 0  # answered at first contact and sent to the department for an action
+    reclassified: int = 0  # moved to another label at least once
 
 
 def _conditions(table, filters: Filters, names: Names) -> list:
@@ -376,14 +378,19 @@ def drill_query(query: Select, filters: Filters, drill: Drill, names: Names, *,
         query = query.where(_feedback_condition(drill.feedback, now))
     if drill.avoidable:
         query = query.where(Case.label_id.in_(names.labels_where(avoidable=True)))
+    if drill.ordered:
+        query = query.where(Case.action_ordered.is_(True))
+    if drill.reclassified:
+        query = query.where(Case.reclassify_count > 0)
     return query
 
 
 # --- Sums over facts (pure helpers used by the pages) ----------------------------------------
 
 def sum_by(rows: Iterable[Fact], key) -> dict:
-    """cases, first contact, forwarded, rerouted, with deadline, in time, late per key."""
-    out: dict = defaultdict(lambda: [0] * 7)
+    """cases, first contact, forwarded, rerouted, with deadline, in time, late, orders and
+    reclassified per key."""
+    out: dict = defaultdict(lambda: [0] * 9)
     for fact in rows:
         sums = out[key(fact)]
         sums[0] += fact.cases
@@ -392,6 +399,8 @@ def sum_by(rows: Iterable[Fact], key) -> dict:
         sums[4] += fact.with_deadline
         sums[5] += fact.in_time
         sums[6] += fact.late
+        sums[7] += fact.orders
+        sums[8] += fact.reclassified
     return dict(out)
 
 

@@ -77,7 +77,9 @@ def _day_statement(day: date):
                    func.coalesce(func.sum(case((Case.reroute_count > 0, 1), else_=0)), 0),
                    func.count(due),
                    func.coalesce(func.sum(case((and_(with_both, given <= due), 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((and_(with_both, given > due), 1), else_=0)), 0))
+                   func.coalesce(func.sum(case((and_(with_both, given > due), 1), else_=0)), 0),
+                   func.coalesce(func.sum(case((Case.action_ordered, 1), else_=0)), 0),
+                   func.coalesce(func.sum(case((Case.reclassify_count > 0, 1), else_=0)), 0))
             .where(Case.created_at >= start, Case.created_at < end)
             .group_by(*dims))
     return insert(DailyStat).from_select(["day", *KEY, *COUNTS], rows)

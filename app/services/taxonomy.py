@@ -47,10 +47,16 @@ class LabelView:
     group: str
     guide: tuple[FieldSpec, ...] = ()  # the case type's fields, then the label's own
     birth_date_only: bool = False  # personnummer fields ask only for the birth date
+    action: bool = False  # answered now, and also sent to the group for an action
 
     @property
     def path_text(self) -> str:
         return " › ".join(self.path)
+
+    @property
+    def to_department(self) -> bool:
+        """The case goes to the group (forwarded, or for an action): the guide is required."""
+        return self.forwards or self.action
 
 
 def _fingerprint(session: Session) -> tuple:
@@ -138,13 +144,13 @@ def suggested_labels(session: Session, text: str, *, limit: int = 8) -> list[Lab
 
 
 def _view(label: Label, guide: tuple[FieldSpec, ...] = ()) -> LabelView:
-    decision = default_outcome(label.level, label.mandate)
+    decision = default_outcome(label.level, label.mandate, label.action)
     return LabelView(
         id=label.id, path=label.path, level=label.rosa_level, mandate=label.mandate,
         urgent=label.urgent, avoidable=label.avoidable, active=label.active,
         forwards=decision.forwards, reason=decision.reason, department=label.department.name,
         group=label.group.name, guide=guide,
-        birth_date_only=label.department.personnummer_birth_date_only,
+        birth_date_only=label.department.personnummer_birth_date_only, action=decision.action,
     )
 
 

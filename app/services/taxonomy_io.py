@@ -211,7 +211,8 @@ def _apply_label(label: Label, spec: LabelSpec, department: Department, group: G
     new = label.id is None
     changed = _assign(
         label, name=spec.name, rosa_level=int(spec.rosa_level), department=department,
-        group=group, mandate=spec.mandate, urgent=spec.urgent, avoidable=spec.avoidable,
+        group=group, mandate=spec.mandate, action=spec.action, urgent=spec.urgent,
+        avoidable=spec.avoidable,
         signal_words="\n".join(spec.signal_words), description=spec.description,
         active=spec.active, feedback_working_days=spec.deadline.working_days,
         feedback_working_hours=spec.deadline.working_hours,
@@ -465,7 +466,7 @@ def _label_entry(label: Label, shared: tuple[str, str] | None,
     entry: dict[str, object] = {"name": label.name, "rosa": label.rosa_level}
     if shared is None:
         entry["department"], entry["group"] = label.department.code, label.group.code
-    for flag in ("mandate", "urgent", "avoidable"):
+    for flag in ("mandate", "action", "urgent", "avoidable"):
         if getattr(label, flag):
             entry[flag] = True
     if label.signal_word_list:

@@ -4,7 +4,7 @@ import pytest
 
 from rosa.errors import RuleViolations
 from rosa.levels import RosaLevel
-from rosa.routing import Outcome, decide
+from rosa.routing import Move, Outcome, decide, redecide
 
 
 @pytest.mark.parametrize("level", [1, 2])
@@ -42,3 +42,75 @@ def test_level_parsing_refuses_values_outside_one_to_six(raw):
     """Only whole numbers 1–6 are ROSA levels."""
     with pytest.raises(ValueError):
         RosaLevel.parse(raw)
+
+
+@pytest.mark.parametrize("level,mandate", [(1, False), (2, True), (3, True), (4, True)])
+def test_an_action_label_is_answered_and_sent_to_the_department(level, mandate):
+    """Answered at first contact, and the department gets the case for the action."""
+    decision = decide(RosaLevel(level), mandate, action=True)
+    assert decision.outcome is Outcome.FIRST_CONTACT
+    assert decision.action and decision.to_department and not decision.forwards
+
+
+@pytest.mark.parametrize("level,mandate", [(3, False), (5, True), (6, False)])
+def test_the_action_flag_never_lets_the_centre_answer_what_it_may_not(level, mandate):
+    """A label the centre forwards is forwarded, action flag or not (the rules refuse it)."""
+    decision = decide(RosaLevel(level), mandate, action=True)
+    assert decision.forwards and not decision.action
+
+
+def test_forwarding_an_action_label_on_request_is_a_plain_forward():
+    """The department then answers the citizen too; it is not an order."""
+    decision = decide(RosaLevel.INFORMATION, False, action=True, requested=Outcome.FORWARD)
+    assert decision.forwards and decision.overridden and not decision.action
+
+
+def _redecide(level, mandate=False, action=False, **where):
+    return redecide(RosaLevel(level), mandate, action, **{
+        "answered_here": True, "at_department": False, "is_open": False, **where})
+
+
+def test_an_answered_case_that_becomes_level_five_is_forwarded():
+    """Reclassifying re-decides: the centre may never have answered a level 5–6 case."""
+    for level, mandate in ((5, False), (6, True), (3, False)):
+        red = _redecide(level, mandate)
+        assert red.move is Move.FORWARD and red.becomes_forwarded
+
+
+def test_an_answered_case_that_becomes_an_action_label_is_ordered():
+    """Still answered at first contact, and now the department gets it for the action."""
+    red = _redecide(3, mandate=True, action=True)
+    assert red.move is Move.ORDER and not red.becomes_forwarded
+
+
+def test_an_answered_case_that_stays_answerable_stays_resolved():
+    """Levels 1–2, and 3–4 with the mandate: only the label changes."""
+    assert _redecide(2).move is Move.STAY and _redecide(4, mandate=True).move is Move.STAY
+
+
+def test_an_open_forwarded_case_follows_a_label_the_department_works():
+    """Forwarding labels and action labels take the case to their group."""
+    where = {"answered_here": False, "at_department": True, "is_open": True}
+    assert _redecide(5, **where).move is Move.FOLLOW
+    assert _redecide(1, action=True, **where).move is Move.FOLLOW
+    assert not _redecide(5, **where).becomes_forwarded
+
+
+def test_an_open_forwarded_case_stays_with_its_holder_for_a_label_the_centre_answers():
+    """The department promised feedback; the case is not taken back from it."""
+    where = {"answered_here": False, "at_department": True, "is_open": True}
+    assert _redecide(1, **where).move is Move.STAY
+    assert _redecide(3, mandate=True, **where).move is Move.STAY
+
+
+def test_an_open_order_that_becomes_level_six_is_forwarded_in_place():
+    """An action case the centre may not have answered becomes a forwarded case."""
+    red = _redecide(6, answered_here=True, at_department=True, is_open=True)
+    assert red.move is Move.FOLLOW and red.becomes_forwarded
+
+
+def test_a_finished_department_case_only_gets_its_label_corrected():
+    """Resolved by the department: nothing is reopened or moved."""
+    where = {"answered_here": False, "at_department": True, "is_open": False}
+    assert _redecide(5, **where).move is Move.STAY
+    assert _redecide(1, action=True, **where).move is Move.STAY

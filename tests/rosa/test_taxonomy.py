@@ -235,7 +235,8 @@ def test_every_label_needs_a_group():
     """Without a group anywhere on its path a label cannot be routed."""
     document = _document()
     del document["functions"][1]["group"]
-    assert "needs a group" in _problems(document)["functions[1].case_types[0].labels[0]"][0]
+    assert _problems(document)["functions[1].case_types[0].labels[0].group"] == [
+        "A label needs a group that receives its cases"]
 
 
 def test_empty_lists_and_documents_are_refused():

@@ -316,7 +316,7 @@ def test_a_department_without_forwarded_cases(session, world):
 def recount(session) -> dict[tuple, tuple]:
     """stats_daily as it should be: grouped in Python from the cases."""
     session.expire_all()
-    out: dict[tuple, list[int]] = defaultdict(lambda: [0] * 5)
+    out: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
     for c in session.scalars(select(Case)):
         key = (local_day(c.created_at), c.label_id, c.channel.value, c.department_id,
                c.group_id or NO_GROUP, c.resolution.value, c.rosa_level)
@@ -327,6 +327,8 @@ def recount(session) -> dict[tuple, tuple]:
             sums[2] += 1
             if c.feedback_given_at is not None:
                 sums[3 if c.feedback_given_at <= c.feedback_due_at else 4] += 1
+        sums[5] += c.action_ordered
+        sums[6] += c.reclassify_count > 0
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -338,7 +340,7 @@ def stored(session, model=DailyStat, period="day") -> dict[tuple, tuple]:
 
 
 def monthly_from(daily: dict) -> dict:
-    out: dict[tuple, list[int]] = defaultdict(lambda: [0] * 5)
+    out: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
     for (day, *key), counts in daily.items():
         sums = out[(month_start(day), *key)]
         for i, n in enumerate(counts):

@@ -42,7 +42,7 @@ def test_bad_label_input_is_explained_and_kept(world, login_as):
                       name="Utebliven"), "csrf_token": token})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Gruppen måste höra till förvaltningen" in page
+    assert "Gruppen Mottagningen hör till förvaltningen Socialförvaltningen" in page
     assert 'value="Sophämtning"' in page
 
 
