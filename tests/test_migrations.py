@@ -41,3 +41,76 @@ def test_migrated_schema_matches_the_models(app):
             "compare_type": True, "include_object": _not_search_index})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+# --- 0010: citizen answers -------------------------------------------------------------------
+
+_ARTICLE = ("INSERT INTO articles (id, slug, title, answer_script, body_md, body_html, "
+            "checklist, department_id, status, audience, times_used, search_title, "
+            "search_answer, search_body, created_at, updated_at, version) VALUES "
+            "(:id, :slug, :title, :script, :body, :html, '[]', 1, 'published', :audience, 0, "
+            "'', :script, :body, '2026-12-01 09:00:00', '2026-12-01 09:00:00', 1)")
+_VERSION = ("INSERT INTO article_versions (article_id, version, title, answer_script, body_md, "
+            "checklist, status, audience, label_ids, changed_at, note) VALUES "
+            "(:id, 1, :title, :script, :body, '[]', 'published', :audience, '[]', "
+            "'2026-12-01 09:00:00', '')")
+
+
+def test_citizen_answers_migrate_from_public_bodies_and_back(tmp_path):
+    """0010 gives public articles their body as citizen answer (never the script), leaves
+    internal ones without, keeps the versions and the full-text index (no table rebuild);
+    downgrading drops only the new columns."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import create_engine, inspect, text
+
+    from app import create_app
+    from tests.conftest import _Config
+
+    class Scratch(_Config):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
+
+    application = create_app(Scratch)
+    engine = create_engine(Scratch.SQLALCHEMY_DATABASE_URI)
+    with application.app_context():
+        upgrade(revision="0008")
+        with engine.begin() as db:
+            db.execute(text("INSERT INTO departments (id, code, name, is_contact_centre, "
+                            "personnummer_birth_date_only) VALUES (1, 'tekn', 'Teknik', 0, 0)"))
+            for row in ({"id": 1, "slug": "publik", "title": "Tömning", "audience": "public",
+                         "script": "Jag kan slå upp din dag", "body": "Tömning varannan vecka.",
+                         "html": "<p>Tömning varannan vecka.</p>"},
+                        {"id": 2, "slug": "intern", "title": "Rutin", "audience": "internal",
+                         "script": "Säg till kunden", "body": "Intern rutin.",
+                         "html": "<p>Intern rutin.</p>"},
+                        {"id": 3, "slug": "bara-manus", "title": "Manus", "audience": "public",
+                         "script": "Säg att vi ringer upp", "body": "", "html": ""}):
+                db.execute(text(_ARTICLE), row)
+                db.execute(text(_VERSION), row)
+        upgrade(revision="0010")
+        with engine.begin() as db:
+            rows = db.execute(text("SELECT slug, citizen_answer_md, citizen_answer_html, "
+                                   "citizen_answer_en_md, title_en FROM articles ORDER BY id"))
+            assert [tuple(r) for r in rows] == [
+                ("publik", "Tömning varannan vecka.", "<p>Tömning varannan vecka.</p>", "", ""),
+                ("intern", "", "", "", ""), ("bara-manus", "", "", "", "")]
+            assert db.execute(text("SELECT citizen_answer_md FROM article_versions ORDER BY "
+                                   "article_id")).scalars().all() == [
+                "Tömning varannan vecka.", "", ""]
+            # The full-text triggers of 0006 survived: an update is indexed.
+            db.execute(text("UPDATE articles SET search_body = 'sophämtning' WHERE id = 1"))
+            assert db.execute(text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH "
+                                   "'sophämtning'")).scalars().all() == [1]
+        downgrade(revision="0008")
+        columns = {c["name"] for c in inspect(engine).get_columns("articles")}
+        assert "citizen_answer_md" not in columns and "title_en" not in columns
+        with engine.begin() as db:
+            assert db.execute(text("SELECT count(*) FROM article_versions")).scalar() == 3
+            db.execute(text("UPDATE articles SET search_body = 'återvinning' WHERE id = 2"))
+            assert db.execute(text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH "
+                                   "'återvinning'")).scalars().all() == [2]
+        upgrade()  # and up again to the head
+    engine.dispose()
+    with application.app_context():
+        from app.extensions import db as app_db
+
+        app_db.engine.dispose()
