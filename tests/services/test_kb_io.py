@@ -101,12 +101,64 @@ def test_exported_article_file_reads_like_the_documented_format(session, world, 
     import_knowledge(session, SAMPLE, now=now)
     export_knowledge(session, tmp_path)
     text = (tmp_path / "avfall-oppettider.md").read_text(encoding="utf-8")
-    assert text.startswith("---\ntitle: Öppettider på återvinningscentralen\ndepartment: tekn\n"
+    assert text.startswith("---\ntitle: Öppettider på återvinningscentralen\n"
+                           "title_en: Recycling centre opening hours\ndepartment: tekn\n"
                            "labels:\n  - Avfall › Sortergård › Öppettider\nstatus: published\n")
+    assert "\ncitizen_answer: |-\n  Återvinningscentralen har öppet:\n\n  | Dag | Tid |\n" in text
+    assert "\ncitizen_answer_en: |-\n  The recycling centre is open" in text
     assert "review_by: 2027-06-30\n" in text and "valid_to" not in text
     assert text.endswith("---\n\n## Öppettider\n\n| Dag | Tid |\n|---|---|\n"
                          "| Måndag–fredag | 7–19 |\n| Lördag | 9–15 |\n\n"
                          "Läs mer på [kommunens webbplats](https://exempel.se/avfall).\n")
+
+
+TRICKY = {  # Markdown that YAML must carry unchanged: tables, '#', ':', quotes, hard breaks
+    "citizen_answer_md": "## Så gör du\n\n- Boka: ring oss\n- \"Citat\" och 'apostrof'\n\n"
+                         "| A | B |\n|---|---|\n| 1 | 2 |\n\nRad med hård brytning  \nnästa "
+                         "rad # inte en kommentar",
+    "citizen_answer_en_md": "- First: *do this*\n- Then: that",
+    "title_en": "Opening hours: the recycling centre",
+}
+
+
+def test_citizen_answers_round_trip_through_the_files(session, world, now, tmp_path):
+    """Both citizen answers and the English title are exported and read back unchanged;
+    re-importing the export makes no new version; the script stays where it was."""
+    from tests import factories
+
+    article = factories.article(session, world, slug="ac-tider", audience="public",
+                                now=now, **TRICKY)
+    session.commit()
+    export_knowledge(session, tmp_path)
+    text = (tmp_path / "ac-tider.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
+    assert (front["citizen_answer"], front["citizen_answer_en"], front["title_en"]) == (
+        TRICKY["citizen_answer_md"], TRICKY["citizen_answer_en_md"], TRICKY["title_en"])
+    assert front["answer_script"] == article.answer_script
+    summary = import_knowledge(session, tmp_path, now=now)
+    assert not summary.changed and summary.unchanged["articles"] == 1
+    assert session.scalar(select(func.count(ArticleVersion.id))) == 1
+    (tmp_path / "ac-tider.md").write_text(text.replace("Then: that", "Then: the rest"),
+                                          encoding="utf-8")
+    import_knowledge(session, tmp_path, now=now)
+    session.commit()
+    assert session.get(Article, article.id).citizen_answer_en_md.endswith("Then: the rest")
+    assert session.get(Article, article.id).version == 2
+
+
+def test_import_reports_public_articles_citizens_cannot_see(runner, session, world, sample,
+                                                            english):
+    """A published public article without a citizen answer is imported, and the command
+    says, naming the file, that the portal will not show it."""
+    file = sample / "avfall-oppettider.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text[:text.index("citizen_answer:")] + text[text.index("---\n\n## "):],
+                    encoding="utf-8")
+    (sample / "ekonomiskt-bistand.md").unlink()
+    result = runner.invoke(args=["kb", "import", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert ("Note: avfall-oppettider.md: citizen_answer: Citizens will not see this public "
+            "article until it has a citizen answer") in result.output
 
 
 def test_a_changed_file_makes_a_new_version_of_that_article_only(session, world, now, sample):
