@@ -4,6 +4,7 @@ trip; the command line commits once or not at all."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -303,6 +304,32 @@ def test_demo_files_are_what_export_writes(session, tmp_path):
         assert (tmp_path / file.name).read_text(encoding="utf-8") == file.read_text(
             encoding="utf-8"), file.name
     assert not import_knowledge(session, DEMO_DIR, now=WRITTEN_FOR).changed
+
+
+STAFF_WORDS = re.compile(r"\b(säg|säger|kunden|personen|jag|mig|be (hen|personen)|"
+                         r"skicka vidare|kontaktcentret kan se|checklist)\b", re.IGNORECASE)
+SECOND_PERSON = re.compile(r"\b(du|dig|din|ditt|dina)\b", re.IGNORECASE)
+MOST_ASKED = {"avfall-hamtningsdagar", "avfall-atervinningscentral-oppettider", "forskola-ko",
+              "gata-parkeringsregler", "bygglov-behover-jag"}
+
+
+def test_demo_public_articles_answer_citizens_in_their_own_voice(session):
+    """Every public demo article has a citizen answer written to the citizen ("du"), with no
+    instructions to staff and not a copy of the script; the most asked ones in English too."""
+    load_demo(session, now=WRITTEN_FOR, users_allowed=True, cases=0)
+    public = session.scalars(select(Article).where(Article.audience == "public")).all()
+    assert len(public) >= 15
+    for article in public:
+        answer = article.citizen_answer_md
+        assert answer and answer != article.answer_script, article.slug
+        assert not STAFF_WORDS.search(answer), (article.slug, STAFF_WORDS.search(answer))
+        assert SECOND_PERSON.search(answer), article.slug
+    english = {a.slug: a for a in public if a.citizen_answer_en_md}
+    assert MOST_ASKED <= set(english)
+    for article in english.values():
+        text = article.citizen_answer_en_md
+        assert article.title_en and re.search(r"\b(you|your)\b", text, re.I), article.slug
+        assert not SECOND_PERSON.search(text), article.slug  # not a Swedish answer
 
 
 def test_relevance_questions_name_demo_articles_and_labels():
