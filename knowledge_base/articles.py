@@ -1,6 +1,12 @@
 """Knowledge-base articles as plain data: their fields, the rules for them, and the front
 matter of the Markdown file format (docs/knowledge-format.md).
 
+An article has two voices. The agent's: the answer script read out on the phone, the
+checklist and the background (body). The citizen's: the citizen answer in Swedish and,
+optionally, in English under an English title — written to the citizen ("du"), and the only
+text the citizen portal shows. A public article without a citizen answer is not shown on the
+portal; `portal_warnings` says so before it is published.
+
 The admin form and the file import both end here, so a title that is too long or a valid-to
 date before valid-from is refused in the same words wherever it was typed. Every problem is
 collected and raised once (`RuleViolations`), each naming its field ("labels[1]",
@@ -31,13 +37,15 @@ MAX_ANSWER = 2000  # read out on the phone: a few sentences, not a page
 MAX_CHECKLIST_ITEMS = 30
 MAX_CHECKLIST_ITEM = 300
 MAX_BODY = 100_000
+MAX_CITIZEN_ANSWER = 20_000  # a web answer: a few paragraphs, a list, perhaps a table
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A label is written as its path "Function › Case type › Label"; ">" is accepted for "›"
 # because it is on every keyboard.
 _PATH_SEPARATOR = re.compile(r"\s*[›>]\s*")
 
-FRONT_MATTER_FIELDS = ("title", "department", "labels", "status", "audience", "reviewer",
-                       "valid_from", "valid_to", "review_by", "answer_script", "checklist")
+FRONT_MATTER_FIELDS = ("title", "title_en", "department", "labels", "status", "audience",
+                       "reviewer", "valid_from", "valid_to", "review_by", "answer_script",
+                       "checklist", "citizen_answer", "citizen_answer_en")
 _DELIMITER = "---"
 
 
@@ -59,6 +67,9 @@ class ArticleDraft:
     valid_from: date | str | None = None
     valid_to: date | str | None = None
     review_by: date | str | None = None
+    title_en: str = ""
+    citizen_answer: str = ""
+    citizen_answer_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,9 @@ class ArticleFields:
     valid_from: date | None
     valid_to: date | None
     review_by: date | None
+    title_en: str = ""
+    citizen_answer: str = ""  # Markdown, Swedish
+    citizen_answer_en: str = ""  # Markdown, English (needs title_en)
 
 
 @dataclass(frozen=True)
@@ -162,12 +176,54 @@ def _clean(draft: ArticleDraft, problems: _Problems) -> ArticleFields:
     review_by = _date(draft.review_by, "review_by", problems)
     if valid_from and valid_to and valid_to < valid_from:
         problems.add("valid_to", N_("Valid to must not be before valid from"))
-    if status == "published" and not answer and not body:
-        problems.add("answer_script", N_("A published article needs an answer script or a "
-                                         "body"))
+    title_en, citizen, citizen_en = _clean_citizen(draft, problems)
+    if status == "published" and not (answer or body or citizen):
+        problems.add("answer_script", N_("A published article needs an answer script, a body "
+                                         "or a citizen answer"))
     return ArticleFields(slug=slug, title=title, answer_script=answer, body=body,
                          checklist=checklist, status=status, audience=audience,
-                         valid_from=valid_from, valid_to=valid_to, review_by=review_by)
+                         valid_from=valid_from, valid_to=valid_to, review_by=review_by,
+                         title_en=title_en, citizen_answer=citizen,
+                         citizen_answer_en=citizen_en)
+
+
+def _clean_citizen(draft: ArticleDraft, problems: _Problems) -> tuple[str, str, str]:
+    """The citizen's voice: English title, Swedish and English answers."""
+    title_en = " ".join((draft.title_en or "").split())
+    if len(title_en) > MAX_TITLE:
+        problems.add("title_en", N_("At most %(max)s characters"), max=MAX_TITLE)
+    citizen = normalise_text(draft.citizen_answer)
+    citizen_en = normalise_text(draft.citizen_answer_en)
+    for name, text in (("citizen_answer", citizen), ("citizen_answer_en", citizen_en)):
+        if len(text) > MAX_CITIZEN_ANSWER:
+            problems.add(name, N_("At most %(max)s characters; citizens read this on the web, "
+                                  "keep it to the point"), max=MAX_CITIZEN_ANSWER)
+    if citizen_en and not citizen:
+        problems.add("citizen_answer", N_("Write the answer in Swedish too: the English answer "
+                                          "is a translation of it"))
+    if citizen_en and not title_en:
+        problems.add("title_en", N_("Give the English answer an English title"))
+    return title_en, citizen, citizen_en
+
+
+def portal_warnings(fields: ArticleFields) -> list[RuleViolation]:
+    """What an editor should know before saving: a published public article without a
+    citizen answer is not shown on the citizen portal at all (the agent's script never is)."""
+    if fields.status == "published" and fields.audience == "public" \
+            and not fields.citizen_answer:
+        return [violation("citizen_answer", N_(
+            "Citizens will not see this public article until it has a citizen answer: the "
+            "portal shows only the citizen answer, never the agent's script"))]
+    return []
+
+
+def on_portal(fields_or_article) -> bool:
+    """Whether the citizen portal may show the article: public, with a citizen answer
+    (`citizen_answer` on fields, `citizen_answer_md` on a stored article)."""
+    answer = getattr(fields_or_article, "citizen_answer", None)
+    if answer is None:
+        answer = getattr(fields_or_article, "citizen_answer_md", "")
+    return fields_or_article.audience == "public" and bool(answer)
 
 
 def _date(value: object, name: str, problems: _Problems) -> date | None:
@@ -264,7 +320,8 @@ def read_front_matter(
         if key not in FRONT_MATTER_FIELDS:
             problems.add(str(key), N_("Unknown field; the fields are: %(fields)s"),
                          fields=", ".join(FRONT_MATTER_FIELDS))
-    for key in ("title", "department", "status", "audience", "reviewer", "answer_script"):
+    for key in ("title", "title_en", "department", "status", "audience", "reviewer",
+                "answer_script", "citizen_answer", "citizen_answer_en"):
         value = front.get(key)
         if value is not None and not isinstance(value, str | int | float):
             problems.add(key, N_("Must be text"))
@@ -281,7 +338,10 @@ def read_front_matter(
         audience=_text(front.get("audience")) or "internal",
         valid_from=_date_value(front.get("valid_from")),
         valid_to=_date_value(front.get("valid_to")),
-        review_by=_date_value(front.get("review_by")))
+        review_by=_date_value(front.get("review_by")),
+        title_en=_text(front.get("title_en")),
+        citizen_answer=_text(front.get("citizen_answer")),
+        citizen_answer_en=_text(front.get("citizen_answer_en")))
     fields = _clean(draft, problems)
     department = _text(front.get("department")).strip()
     if not department:

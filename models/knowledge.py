@@ -1,8 +1,14 @@
 """The knowledge base: articles (answers, checklists), bulletins and the thesaurus.
 
+An article speaks in two voices: the agent's `answer_script` (read out on the phone, with the
+checklist and the `body_md` background) and the citizen's answer (`citizen_answer_md`, in
+Swedish, and optionally `citizen_answer_en_md` under `title_en`), which is all the citizen
+portal ever shows. Both Markdown texts are kept beside their sanitised HTML.
+
 Articles keep every saved version. The `search_*` columns hold the analysed terms
-(knowledge_base.analyse) of title, answer (script and checklist) and body, which the full-text
-index reads with those weights: SQLite FTS5 or a PostgreSQL tsvector.
+(knowledge_base.analyse) of title, answer (script and checklist) and body (background and
+citizen answers), which the full-text index reads with those weights: SQLite FTS5 or a
+PostgreSQL tsvector. The portal searches titles and bodies only, never the script.
 """
 
 from __future__ import annotations
@@ -42,9 +48,14 @@ class Article(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    answer_script: Mapped[str] = mapped_column(Text, default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="")  # with citizen_answer_en_md
+    answer_script: Mapped[str] = mapped_column(Text, default="")  # agents only, never the portal
     body_md: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")  # sanitised rendering of body_md
+    citizen_answer_md: Mapped[str] = mapped_column(Text, default="")
+    citizen_answer_html: Mapped[str] = mapped_column(Text, default="")
+    citizen_answer_en_md: Mapped[str] = mapped_column(Text, default="")
+    citizen_answer_en_html: Mapped[str] = mapped_column(Text, default="")
     checklist: Mapped[list[Any]] = mapped_column(JSON, default=list)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -77,8 +88,11 @@ class ArticleVersion(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     version: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
     answer_script: Mapped[str] = mapped_column(Text, default="")
     body_md: Mapped[str] = mapped_column(Text, default="")
+    citizen_answer_md: Mapped[str] = mapped_column(Text, default="")
+    citizen_answer_en_md: Mapped[str] = mapped_column(Text, default="")
     checklist: Mapped[list[Any]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20))
     audience: Mapped[str] = mapped_column(String(20))

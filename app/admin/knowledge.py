@@ -5,6 +5,11 @@ Views are adapters: the forms carry what was typed, the article, bulletin and th
 services check the rules and write (and audit), and a refusal comes back as errors on the
 fields with everything typed kept. An article edit carries the version it was loaded at; a
 save against a newer version is refused with 409 and the typed text stays on the page.
+
+The article form keeps the two voices apart: what agents use on the phone (script, checklist,
+background) and what citizens read on the portal (the citizen answer, in Swedish and
+optionally English). Publishing a public article without a citizen answer is stopped once
+with a warning (citizens would not see it) until the editor ticks "publish anyway".
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ from app.services.articles import (
     FIELD_TITLES,
     ArticleFilter,
     ArticleInput,
+    ArticleRow,
     EditConflict,
+    NeedsConfirmation,
     article_history,
     label_ids_of,
     list_articles,
@@ -53,7 +60,13 @@ from app.services.bulletins import (
 )
 from app.services.thesaurus import add_entry, delete_entry, list_entries
 from knowledge_base import Thesaurus
-from knowledge_base.articles import AUDIENCE_TITLES, STATUS_TITLES, STATUSES, is_stale
+from knowledge_base.articles import (
+    AUDIENCE_TITLES,
+    MAX_CITIZEN_ANSWER,
+    STATUS_TITLES,
+    STATUSES,
+    is_stale,
+)
 from models import Article, Bulletin, CaseType, Department, Function, Label, ThesaurusEntry, User
 from rosa.errors import RuleViolations
 
@@ -61,7 +74,8 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 _DATE = {"type": "date"}
 _DATETIME = {"type": "datetime-local"}
 # The services' field names where the form calls them something else.
-_FORM_FIELD = {"body": "body_md"}
+_FORM_FIELD = {"body": "body_md", "citizen_answer": "citizen_answer_md",
+               "citizen_answer_en": "citizen_answer_en_md"}
 
 
 def _now() -> datetime:
@@ -86,9 +100,16 @@ def _show(form: FlaskForm, refused: RuleViolations) -> None:
 class ArticleForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Length(max=200)])
     slug = StringField(_l("Slug (file name)"), validators=[Length(max=120)])
-    answer_script = TextAreaField(_l("Answer script"), validators=[Length(max=2000)])
+    answer_script = TextAreaField(_l("Agent's answer script"), validators=[Length(max=2000)])
     checklist = TextAreaField(_l("Checklist"), validators=[Length(max=10000)])
-    body_md = TextAreaField(_l("Body (Markdown)"), validators=[Length(max=100000)])
+    body_md = TextAreaField(_l("Background for agents (Markdown)"),
+                            validators=[Length(max=100000)])
+    citizen_answer_md = TextAreaField(_l("Answer for citizens, in Swedish (Markdown)"),
+                                      validators=[Length(max=MAX_CITIZEN_ANSWER)])
+    title_en = StringField(_l("Title in English"), validators=[Length(max=200)])
+    citizen_answer_en_md = TextAreaField(_l("Answer for citizens, in English (Markdown)"),
+                                         validators=[Length(max=MAX_CITIZEN_ANSWER)])
+    publish_hidden = BooleanField(_l("Publish anyway, for staff only"))
     label_ids = SelectMultipleField(_l("Labels"), coerce=int, choices=[],
                                     validate_choice=False)
     department_id = SelectField(_l("Owning department"), choices=[], validators=[Optional()])
@@ -112,7 +133,8 @@ class ArticleForm(FlaskForm):
         self.audience.choices = [(a, _(t)) for a, t in AUDIENCE_TITLES.items()]
 
     def load(self, article: Article) -> None:
-        for name in ("title", "slug", "answer_script", "body_md", "status", "audience"):
+        for name in ("title", "slug", "answer_script", "body_md", "status", "audience",
+                     "title_en", "citizen_answer_md", "citizen_answer_en_md"):
             getattr(self, name).data = getattr(article, name)
         self.checklist.data = "\n".join(article.checklist or ())
         self.department_id.data = str(article.department_id)
@@ -131,7 +153,10 @@ class ArticleForm(FlaskForm):
             audience=self.audience.data or "", valid_from=self.valid_from.data or None,
             valid_to=self.valid_to.data or None, review_by=self.review_by.data or None,
             department_id=_as_id(self.department_id.data),
-            reviewer_id=_as_id(self.reviewer_id.data), label_ids=self.label_ids.data or [])
+            reviewer_id=_as_id(self.reviewer_id.data), label_ids=self.label_ids.data or [],
+            title_en=self.title_en.data or "",
+            citizen_answer_md=self.citizen_answer_md.data or "",
+            citizen_answer_en_md=self.citizen_answer_en_md.data or "")
 
 
 def _label_tree(selected: set[int]) -> list[tuple[str, list[tuple[Label, bool]], int]]:
@@ -186,7 +211,8 @@ def _article_page(article: Article | None):
     status = 200
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
-            preview = render_markdown(form.body_md.data or "")
+            preview = {name: render_markdown(getattr(form, name).data or "")
+                       for name in ("body_md", "citizen_answer_md", "citizen_answer_en_md")}
         else:
             saved = _save(form, article)
             if saved is not None:
@@ -197,6 +223,8 @@ def _article_page(article: Article | None):
     return render_template(
         "admin/kb_article_form.html", form=form, article=article, preview=preview,
         label_tree=_label_tree(set(form.label_ids.data or ())),
+        hidden_from_citizens=article is not None and not form.is_submitted()
+        and ArticleRow(article, False).hidden_from_citizens,
         stale=article is not None and is_stale(
             article.review_by, article.status, _now().astimezone(STOCKHOLM).date()),
     ), status
@@ -209,12 +237,16 @@ def _save(form: ArticleForm, article: Article | None):
         expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
     try:
         result = save_article(db.session, current_user, article, form.input(), now=_now(),
-                              expected_version=expected, note=form.note.data or "")
+                              expected_version=expected, note=form.note.data or "",
+                              confirmed=bool(form.publish_hidden.data))
     except RuleViolations as refused:
         db.session.rollback()
         _show(form, refused)
         if isinstance(refused, EditConflict):
             form.version.errors = [v.format(_) for v in refused.violations]
+        if isinstance(refused, NeedsConfirmation):
+            form.publish_hidden.errors = [_("Tick this to publish without an answer for "
+                                            "citizens, or write one.")]
         return None
     db.session.commit()
     if result.created:
@@ -224,6 +256,9 @@ def _save(form: ArticleForm, article: Article | None):
                 version=result.article.version), "success")
     else:
         flash(_("Nothing had changed; no new version was saved."), "info")
+    if result.warnings:
+        flash(_("Citizens do not see this public article on the portal until it has an "
+                "answer for citizens."), "warning")
     return redirect(url_for("admin.kb_article_edit", article_id=result.article.id), code=303)
 
 

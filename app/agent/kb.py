@@ -30,6 +30,7 @@ from app.services.kb_usage import flag_article, label_articles, open_flags
 from app.services.mail import send_after_commit
 from app.services.taxonomy import label_catalogue, suggested_labels
 from knowledge_base import analyse
+from knowledge_base.articles import on_portal
 from models import Article
 from rosa.errors import RuleViolations
 
@@ -134,12 +135,17 @@ def _render_article(article: Article, *, errors: dict | None = None, reason: str
                  for b in active_bulletins(db.session, now=now, label_id=label.id)}
     return render_template(
         "agent/kb_article.html", article=article, errors=errors or {}, reason=reason,
-        body=Markup(nh3.clean(article.body_html or "", tags=ALLOWED_TAGS,
-                              attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                              link_rel="noopener noreferrer")),
+        body=_clean(article.body_html),
+        web_answer=_clean(article.citizen_answer_html) if on_portal(article) else None,
         labels=[views[label.id] for label in labels if label.id in views],
         flags=open_flags(db.session, article.id), bulletins=list(bulletins.values())[:5]
     ), status
+
+
+def _clean(html: str | None) -> Markup:
+    """Stored article HTML, sanitised again on the way out."""
+    return Markup(nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                            url_schemes=URL_SCHEMES, link_rel="noopener noreferrer"))
 
 
 def _article_json(article: Article, matched: tuple[str, ...] = ()) -> dict:

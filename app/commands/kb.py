@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from app.commands.importing import import_all_or_nothing
 from app.extensions import db
+from app.i18n import violation_text
 from app.services.kb_io import (
     ARTICLE_SUFFIX,
     BULLETINS_FILE,
@@ -50,6 +51,9 @@ def _echo_summary(summary: ImportSummary) -> None:
                      updated=summary.updated[kind], unchanged=summary.unchanged[kind]))
     if not summary.changed:
         click.echo(_("No changes."))
+    for warning in summary.warnings:
+        click.echo(_("Note: %(where)s: %(warning)s", where=warning.field,
+                     warning=violation_text(warning)))
 
 
 @cli.command("export")

@@ -4,8 +4,10 @@ app)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
+import nh3
 from flask import current_app, request, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
@@ -14,6 +16,7 @@ from markupsafe import Markup
 
 from app.portal import bp
 from app.portal.format import max_text, portal_time
+from app.services.articles import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from app.services.portal import MAX_TEXT
 from rosa.errors import Term
 from rosa.timeline import citizen_status as citizen_status_text
@@ -65,6 +68,28 @@ def portal_time_tag(value: datetime | None) -> Markup:
 def nowrap(text: str) -> Markup:
     """A reference number that must not break at its dashes."""
     return Markup('<span class="nowrap">%s</span>') % text
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+@bp.app_template_filter()
+def answer_html(html: str | None, level: int = 2) -> Markup:
+    """A citizen answer's stored HTML for a card whose title is an h`level`.
+
+    Cleaned again on the way out: it was sanitised when saved, but a row written another way
+    (a migration, a manual fix) must not reach a citizen's browser with a script in it. Its
+    headings move below the card's title (the answer's "## Så gör du" under an h3 title
+    becomes an h4), so the page's outline stays whole for screen readers.
+    """
+    clean = nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+    levels = [int(m.group(2)) for m in _HEADING.finditer(clean)]
+    if levels:
+        shift = int(level) + 1 - min(levels)
+        clean = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}>",
+                             clean)
+    return Markup(clean)
 
 
 @bp.app_template_filter()

@@ -1,12 +1,16 @@
 """Writing knowledge-base articles: every save is checked, rendered, indexed and versioned.
 
 `save_article` is the one writer, for the admin form and the file import alike. A save
-renders the Markdown body to sanitised HTML (agents and the citizen portal show it as is, so
-scripts, event handlers and javascript: links never reach the page), fills the analysed
-`search_*` columns the full-text index reads, and appends an `ArticleVersion` with who
-changed what. Editing is optimistically locked: the form carries the version it was loaded
-at, and a save against a newer version is refused (`EditConflict`) instead of silently
-overwriting a colleague's changes. A save that changes nothing writes nothing.
+renders the Markdown body and citizen answers to sanitised HTML (agents see the body, the
+citizen portal only the citizen answers, both as is, so scripts, event handlers and
+javascript: links never reach the page), fills the analysed `search_*` columns the full-text
+index reads (the citizen answers with the body: the portal searches titles and bodies, never
+the script), and appends an `ArticleVersion` with who changed what. Editing is optimistically
+locked: the form carries the version it was loaded at, and a save against a newer version is
+refused (`EditConflict`) instead of silently overwriting a colleague's changes. A save that
+changes nothing writes nothing. A save that would make a published public article invisible
+to citizens (no citizen answer) is refused with `NeedsConfirmation` unless the editor
+confirmed it; the import confirms and reports.
 """
 
 from __future__ import annotations
@@ -23,7 +27,13 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.services.audit import audit
-from knowledge_base.articles import ArticleDraft, ArticleFields, clean_article, is_stale
+from knowledge_base.articles import (
+    ArticleDraft,
+    ArticleFields,
+    clean_article,
+    is_stale,
+    portal_warnings,
+)
 from knowledge_base.documents import index_fields
 from models import (
     Article,
@@ -48,11 +58,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align",
                       "td": {"align"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Fields compared for "what changed"; the first group is kept in every ArticleVersion.
-VERSIONED = ("title", "answer_script", "body_md", "checklist", "status", "audience", "labels")
+VERSIONED = ("title", "answer_script", "body_md", "checklist", "status", "audience", "labels",
+             "title_en", "citizen_answer_md", "citizen_answer_en_md")
 METADATA = ("slug", "department", "reviewer", "valid_from", "valid_to", "review_by")
 FIELD_TITLES = {
-    "slug": N_("Slug"), "title": N_("Title"), "answer_script": N_("Answer script"),
-    "body_md": N_("Body"), "checklist": N_("Checklist"), "status": N_("Status"),
+    "slug": N_("Slug"), "title": N_("Title"), "answer_script": N_("Agent's answer script"),
+    "body_md": N_("Background for agents"), "checklist": N_("Checklist"),
+    "title_en": N_("Title in English"),
+    "citizen_answer_md": N_("Answer for citizens (Swedish)"),
+    "citizen_answer_en_md": N_("Answer for citizens (English)"), "status": N_("Status"),
     "audience": N_("Audience"), "labels": N_("Labels"), "department": N_("Owning department"),
     "reviewer": N_("Reviewer"), "valid_from": N_("Valid from"), "valid_to": N_("Valid to"),
     "review_by": N_("Review by"),
@@ -85,6 +99,9 @@ class ArticleInput:
     review_by: date | str | None = None
     reviewer_id: int | None = None
     label_ids: Sequence[int] = ()
+    title_en: str = ""
+    citizen_answer_md: str = ""
+    citizen_answer_en_md: str = ""
 
 
 class EditConflict(RuleViolations):
@@ -106,31 +123,41 @@ class EditConflict(RuleViolations):
         super().__init__([problem])
 
 
+class NeedsConfirmation(RuleViolations):
+    """The save would publish a public article citizens cannot see; nothing was written."""
+
+
 @dataclass
 class SaveResult:
     article: Article
     changed: tuple[str, ...]  # field names; () when the save changed nothing
     created: bool = False
+    warnings: tuple[RuleViolation, ...] = ()  # e.g. public but not on the portal
 
 
 def save_article(session: Session, actor: User | None, article: Article | None,
                  data: ArticleInput, *, now: datetime, expected_version: int | None = None,
-                 note: str = "") -> SaveResult:
+                 note: str = "", confirmed: bool = True) -> SaveResult:
     """Create (article=None) or update an article; raise RuleViolations with every problem.
 
     `expected_version` is the version the editor loaded; None skips the check (the import,
-    which owns the content it writes).
+    which owns the content it writes). With `confirmed=False` a save that newly makes a
+    published public article invisible on the portal raises NeedsConfirmation (the form
+    asks the editor); the result's `warnings` say so either way.
     """
     if article is not None and expected_version is not None and \
             article.version != expected_version:
         raise EditConflict(article.version)
     fields, label_ids = _checked(session, article, data)
     created = article is None
+    warnings = tuple(portal_warnings(fields))
+    if warnings and not confirmed and (created or not portal_warnings(_fields_of(article))):
+        raise NeedsConfirmation(list(warnings))
     before = {} if created else _state(article, label_ids_of(session, article.id))
     after = _state_of(fields, data, label_ids)
     changed = tuple(name for name in (*VERSIONED, *METADATA) if before.get(name) != after[name])
     if not created and not changed:
-        return SaveResult(article, ())
+        return SaveResult(article, (), warnings=warnings)
     article = article or Article(times_used=0, created_at=now)
     _assign(article, fields, data)
     article.updated_at = now
@@ -143,14 +170,27 @@ def save_article(session: Session, actor: User | None, article: Article | None,
     _set_labels(session, article.id, before.get("labels", ()), label_ids)
     session.add(ArticleVersion(
         article_id=article.id, version=article.version, title=article.title,
-        answer_script=article.answer_script, body_md=article.body_md,
+        title_en=article.title_en, answer_script=article.answer_script,
+        body_md=article.body_md, citizen_answer_md=article.citizen_answer_md,
+        citizen_answer_en_md=article.citizen_answer_en_md,
         checklist=list(article.checklist), status=article.status, audience=article.audience,
         label_ids=list(label_ids), changed_by_id=actor.id if actor else None, changed_at=now,
         note=" ".join((note or "").split())[:500]))
     audit(session, actor, "article.created" if created else "article.updated", "article",
           article.id, now=now, slug=article.slug, version=article.version,
           changed=list(changed), values=_short_changes(before, after, changed))
-    return SaveResult(article, changed, created)
+    return SaveResult(article, changed, created, warnings)
+
+
+def _fields_of(article: Article) -> ArticleFields:
+    """The stored article's own fields, for comparing its warnings with a save's."""
+    return ArticleFields(
+        slug=article.slug, title=article.title, answer_script=article.answer_script,
+        body=article.body_md, checklist=tuple(article.checklist or ()),
+        status=article.status, audience=article.audience, valid_from=article.valid_from,
+        valid_to=article.valid_to, review_by=article.review_by, title_en=article.title_en,
+        citizen_answer=article.citizen_answer_md,
+        citizen_answer_en=article.citizen_answer_en_md)
 
 
 def _checked(session: Session, article: Article | None,
@@ -162,7 +202,9 @@ def _checked(session: Session, article: Article | None,
             slug=data.slug, title=data.title, answer_script=data.answer_script,
             body=data.body_md, checklist=data.checklist, status=data.status,
             audience=data.audience, valid_from=data.valid_from, valid_to=data.valid_to,
-            review_by=data.review_by))
+            review_by=data.review_by, title_en=data.title_en,
+            citizen_answer=data.citizen_answer_md,
+            citizen_answer_en=data.citizen_answer_en_md))
     except RuleViolations as refused:
         problems.extend(refused.violations)
     if data.department_id is None or session.get(Department, data.department_id) is None:
@@ -187,16 +229,21 @@ def _checked(session: Session, article: Article | None,
 
 
 def _assign(article: Article, fields: ArticleFields, data: ArticleInput) -> None:
-    article.slug, article.title = fields.slug, fields.title
+    article.slug, article.title, article.title_en = fields.slug, fields.title, fields.title_en
     article.answer_script, article.body_md = fields.answer_script, fields.body
     article.body_html = render_markdown(fields.body)
+    article.citizen_answer_md = fields.citizen_answer
+    article.citizen_answer_html = render_markdown(fields.citizen_answer)
+    article.citizen_answer_en_md = fields.citizen_answer_en
+    article.citizen_answer_en_html = render_markdown(fields.citizen_answer_en)
     article.checklist = list(fields.checklist)
     article.status, article.audience = fields.status, fields.audience
     article.valid_from, article.valid_to = fields.valid_from, fields.valid_to
     article.review_by = fields.review_by
     article.department_id, article.reviewer_id = data.department_id, data.reviewer_id
-    for column, value in index_fields(fields.title, fields.answer_script, fields.checklist,
-                                      fields.body).items():
+    for column, value in index_fields(
+            fields.title, fields.answer_script, fields.checklist, fields.body,
+            citizen=(fields.citizen_answer, fields.citizen_answer_en)).items():
         setattr(article, column, value)
 
 
@@ -204,6 +251,8 @@ def _state(article: Article, label_ids: Iterable[int]) -> dict[str, object]:
     return {
         "slug": article.slug, "title": article.title, "answer_script": article.answer_script,
         "body_md": article.body_md, "checklist": tuple(article.checklist or ()),
+        "title_en": article.title_en, "citizen_answer_md": article.citizen_answer_md,
+        "citizen_answer_en_md": article.citizen_answer_en_md,
         "status": article.status, "audience": article.audience,
         "labels": tuple(sorted(label_ids)), "department": article.department_id,
         "reviewer": article.reviewer_id, "valid_from": article.valid_from,
@@ -216,6 +265,8 @@ def _state_of(fields: ArticleFields, data: ArticleInput,
     return {
         "slug": fields.slug, "title": fields.title, "answer_script": fields.answer_script,
         "body_md": fields.body, "checklist": fields.checklist, "status": fields.status,
+        "title_en": fields.title_en, "citizen_answer_md": fields.citizen_answer,
+        "citizen_answer_en_md": fields.citizen_answer_en,
         "audience": fields.audience, "labels": label_ids, "department": data.department_id,
         "reviewer": data.reviewer_id, "valid_from": fields.valid_from,
         "valid_to": fields.valid_to, "review_by": fields.review_by,
@@ -228,7 +279,7 @@ def _short_changes(before: dict, after: dict, changed: Iterable[str]) -> dict[st
         return value.isoformat() if isinstance(value, date) else value
 
     return {name: [plain(before.get(name)), plain(after[name])] for name in changed
-            if name in METADATA or name in ("title", "status", "audience")}
+            if name in METADATA or name in ("title", "title_en", "status", "audience")}
 
 
 def _set_labels(session: Session, article_id: int, old: Iterable[int],
@@ -286,6 +337,11 @@ class ArticleRow:
     article: Article
     stale: bool
     labels: list[Label] = field(default_factory=list)
+
+    @property
+    def hidden_from_citizens(self) -> bool:
+        """Public and published, but without a citizen answer: the portal leaves it out."""
+        return bool(portal_warnings(_fields_of(self.article)))
 
 
 def list_articles(session: Session, filters: ArticleFilter, *, today: date) -> list[ArticleRow]:
@@ -351,11 +407,12 @@ def article_history(session: Session, article: Article) -> list[VersionEntry]:
 def _version_changes(previous: ArticleVersion | None, current: ArticleVersion,
                      names: dict[int, str]) -> list[FieldChange]:
     changes = []
-    for name in ("title", "status", "audience"):
+    for name in ("title", "title_en", "status", "audience"):
         old = getattr(previous, name) if previous else ""
         if old != getattr(current, name):
             changes.append(FieldChange(name, old, getattr(current, name)))
-    for name in ("answer_script", "body_md", "checklist", "labels"):
+    for name in ("citizen_answer_md", "citizen_answer_en_md", "answer_script", "body_md",
+                 "checklist", "labels"):
         old_lines = _lines(previous, name, names) if previous else []
         new_lines = _lines(current, name, names)
         if old_lines != new_lines:

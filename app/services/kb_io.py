@@ -343,11 +343,14 @@ def _bulletin_input(entry: dict, catalogue: _Catalogue, shift_days: int
 @dataclass
 class ImportSummary:
     """What an import did: per kind ("articles", "thesaurus", "bulletins") how many rows
-    were created, updated or left unchanged."""
+    were created, updated or left unchanged; and what the editors should know about the
+    imported articles (a public article without a citizen answer is not on the portal),
+    each warning named by its file."""
 
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    warnings: list[RuleViolation] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -370,9 +373,12 @@ def import_knowledge(session: Session, directory: Path, *, now: datetime,
             audience=fields.audience, valid_from=fields.valid_from, valid_to=fields.valid_to,
             review_by=fields.review_by, department_id=catalogue.departments[spec.department],
             reviewer_id=catalogue.users[spec.reviewer] if spec.reviewer else None,
-            label_ids=[catalogue.labels[key] for key in spec.labels])
+            label_ids=[catalogue.labels[key] for key in spec.labels],
+            title_en=fields.title_en, citizen_answer_md=fields.citizen_answer,
+            citizen_answer_en_md=fields.citizen_answer_en)
         result = save_article(session, actor, existing.get(fields.slug), data, now=now,
                               note=f"Import: {file_name}")
+        summary.warnings.extend(_located(file_name, None, w) for w in result.warnings)
         kind = "created" if result.created else "updated" if result.changed else "unchanged"
         getattr(summary, kind)["articles"] += 1
     if files.thesaurus is not None:
@@ -511,9 +517,12 @@ def _label_paths(session: Session) -> dict[int, str]:
 
 
 def article_file_text(article: Article, label_paths: list[str]) -> str:
-    """One article in the file format: front matter, then the Markdown body."""
-    front: dict[str, object] = {"title": article.title,
-                                "department": article.department.code}
+    """One article in the file format: front matter (the citizen answers last, as literal
+    blocks of Markdown), then the Markdown body (the agents' background)."""
+    front: dict[str, object] = {"title": article.title}
+    if article.title_en:
+        front["title_en"] = article.title_en
+    front["department"] = article.department.code
     if label_paths:
         front["labels"] = sorted(label_paths, key=str.casefold)
     front["status"], front["audience"] = article.status, article.audience
@@ -526,6 +535,9 @@ def article_file_text(article: Article, label_paths: list[str]) -> str:
         front["answer_script"] = article.answer_script
     if article.checklist:
         front["checklist"] = list(article.checklist)
+    for name in ("citizen_answer", "citizen_answer_en"):
+        if getattr(article, f"{name}_md"):
+            front[name] = getattr(article, f"{name}_md")
     body = f"\n{article.body_md}\n" if article.body_md else ""
     return f"---\n{_dump(front)}---\n{body}"
 

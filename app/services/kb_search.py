@@ -17,6 +17,11 @@ A query goes through three steps:
    same term and field weights, a preference for articles that cover more of the query,
    and `usage_boost(times_used)` so the answers agents actually use rise among equals.
 
+A search for citizens (`audience="public"`, the portal) keeps to public articles that have a
+citizen answer, and looks in titles and bodies only — the body field holds the citizen
+answers beside the agents' background (knowledge_base.documents.index_fields) — so an article
+is never found, nor ranked, by the words of the agent's script or checklist.
+
 Both rankings run here, in Python, over what the databases return, so SQLite and PostgreSQL
 give the same answers in the same order. Sorting by their own ranks instead (FTS5 `bm25()`
 with column weights, PostgreSQL `ts_rank` with A/B/C weights) was tried first: `ts_rank`
@@ -66,6 +71,7 @@ BROAD_QUERY = 600
 K1, B = 1.2, 0.75
 COVERAGE_WEIGHT = 0.5  # 0: plain BM25; 1: score scaled by the share of query words found
 BOOST_WEIGHT = 0.1  # score × exp(BOOST_WEIGHT × usage_boost(times_used))
+CITIZEN_FIELDS = TITLE | BODY  # never ANSWER: the agent's script and checklist
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,8 @@ def search_articles(
 ) -> list[ArticleHit]:
     """The best published, currently valid articles for what an agent or citizen typed.
 
-    `audience="public"` keeps to articles citizens may read; `label_id` to one label's
+    `audience="public"` searches as a citizen: articles citizens may read, by their titles,
+    bodies and citizen answers, never by the script. `label_id` keeps to one label's
     articles. `now` (default: the current time) decides validity by the Swedish date.
     """
     today = (now or datetime.now(UTC)).astimezone(STOCKHOLM).date()
@@ -97,12 +104,14 @@ def search_articles(
     if not stats.doc_count or not query.strip():
         return []
     terms = stats.expand(query[:500], search_thesaurus(session))
+    allowed = CITIZEN_FIELDS if audience == "public" else ALL
     wanted, fields = _candidate_terms(terms, stats, narrowed=label_id is not None)
+    fields &= allowed
     if not wanted:
         return []
     rows = _candidates(session, wanted, fields, audience=audience, label_id=label_id,
                        today=today, stats=stats)
-    ranked = _rank(rows, terms, stats)[:limit]
+    ranked = _rank(rows, terms, stats, fields=allowed)[:limit]
     found = {a.id: a for a in session.scalars(
         select(Article).where(Article.id.in_([doc_id for doc_id, _s, _m in ranked])))}
     return [ArticleHit(found[doc_id], score, matched) for doc_id, score, matched in ranked
@@ -114,12 +123,15 @@ def search_articles(
 
 def shown_articles(audience: str | None, label_id: int | None, today: date) -> list:
     """WHERE conditions for articles that may be shown: published, valid on `today` (the
-    Swedish date), for the audience and linked to the label when those are given."""
+    Swedish date), for the audience and linked to the label when those are given. Citizens
+    (`audience="public"`) see only articles with a citizen answer."""
     conditions = [Article.status == "published",
                   or_(Article.valid_from.is_(None), Article.valid_from <= today),
                   or_(Article.valid_to.is_(None), Article.valid_to >= today)]
     if audience:
         conditions.append(Article.audience == audience)
+    if audience == "public":
+        conditions.append(Article.citizen_answer_md != "")
     if label_id is not None:
         conditions.append(exists().where(article_labels.c.article_id == Article.id,
                                          article_labels.c.label_id == label_id))
@@ -223,13 +235,14 @@ def _covered(words: int, coverage: list[int]) -> float:
     return 1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * min(share, 1.0)
 
 
-def _rank(rows: Sequence, terms: Sequence[QueryTerm],
-          stats: IndexStats) -> list[tuple[int, float, tuple[str, ...]]]:
+def _rank(rows: Sequence, terms: Sequence[QueryTerm], stats: IndexStats, *,
+          fields: int = ALL) -> list[tuple[int, float, tuple[str, ...]]]:
     """BM25F with per-term weights, coverage and usage boost; best first, then by id.
 
     As knowledge_base.SearchIndex ranks: coverage is the share of the query's words an
     article matched through any of their terms. (Weighting each word by its IDF and by how
-    it was reached was tried and ranked the relevance set slightly worse.)
+    it was reached was tried and ranked the relevance set slightly worse.) Only the
+    `fields` given (TITLE | ANSWER | BODY bits) count.
     """
     slots: dict[str, list[int]] = {}  # index token → the query terms it stands for
     for i, term in enumerate(terms):
@@ -237,10 +250,12 @@ def _rank(rows: Sequence, terms: Sequence[QueryTerm],
     factors = [t.weight * stats.idf(t.text) * (K1 + 1) for t in terms]
     coverage = _coverage(terms)
     ranked = []
-    for doc_id, *fields, times_used in rows:
+    counted = [bool(fields & bit) for bit in (TITLE, ANSWER, BODY)]
+    for doc_id, *values, times_used in rows:
         frequency = [0.0] * len(terms)
-        for weight, average, value in zip(FIELD_WEIGHTS, stats.lengths, fields, strict=True):
-            tokens = value.split()
+        for weight, average, value, used in zip(FIELD_WEIGHTS, stats.lengths, values, counted,
+                                                strict=True):
+            tokens = value.split() if used else ()
             if not tokens:
                 continue
             share = weight / (1 - B + B * len(tokens) / average)

@@ -28,6 +28,7 @@ from app.services.references import (
     normalize_tracking_code,
 )
 from app.services.taxonomy import LabelView, label_catalogue
+from knowledge_base.articles import on_portal
 from models import AnswerHelpedCount, Case, CaseEvent, Department, Feedback, FeedbackKind
 from rosa.errors import RuleViolation, RuleViolations, violation
 from rosa.guides import FieldKind, FieldSpec
@@ -409,8 +410,9 @@ def suggest_answers(session: Session, query: str, *, label_id: int | None = None
     """Public knowledge-base answers matching the citizen's words (ArticleHit objects).
 
     Searches within the topic's label first, then everywhere, so an answer filed under
-    a neighbouring label still helps. Only published public articles are ever returned,
-    whatever the search does.
+    a neighbouring label still helps. Only published public articles with a citizen answer
+    are ever returned, whatever the search does; the templates show that answer and never
+    the agent's script.
     """
     search = _search_articles()
     if search is None or not query.strip():
@@ -424,7 +426,7 @@ def suggest_answers(session: Session, query: str, *, label_id: int | None = None
 
 
 def _public(article) -> bool:
-    return article.audience == "public" and article.status == "published"
+    return article.status == "published" and on_portal(article)
 
 
 def _search_articles():

@@ -13,6 +13,8 @@ from knowledge_base.articles import (
     is_current,
     is_stale,
     label_key,
+    on_portal,
+    portal_warnings,
     read_front_matter,
     split_front_matter,
 )
@@ -52,6 +54,42 @@ def test_a_published_article_must_say_something():
         clean_article(ArticleDraft(slug="tom", title="Tom", status="published"))
     assert set(refused.value.by_field()) == {"answer_script"}
     assert clean_article(ArticleDraft(slug="tom", title="Tom")).status == "draft"
+
+
+def test_the_citizen_voice_is_tidied_and_its_rules_checked_together():
+    """An English answer needs the Swedish one and an English title; long texts are refused;
+    a citizen answer alone is enough for a published article."""
+    fields = clean_article(ArticleDraft(
+        slug="a", title="A", status="published", title_en="  Bin   collection ",
+        citizen_answer="\r\nDu ser din dag i appen.\r\n", citizen_answer_en="You see it. "))
+    assert (fields.title_en, fields.citizen_answer, fields.citizen_answer_en) == (
+        "Bin collection", "Du ser din dag i appen.", "You see it.")
+    with pytest.raises(RuleViolations) as refused:
+        clean_article(ArticleDraft(slug="a", title="A", citizen_answer_en="Only English",
+                                   title_en="x" * 201))
+    assert set(refused.value.by_field()) == {"citizen_answer", "title_en"}
+    with pytest.raises(RuleViolations) as refused:
+        clean_article(ArticleDraft(slug="a", title="A", citizen_answer="Svar",
+                                   citizen_answer_en="Answer"))
+    assert [p.reason for p in refused.value.violations] == [
+        "Give the English answer an English title"]
+    with pytest.raises(RuleViolations) as refused:
+        clean_article(ArticleDraft(slug="a", title="A", citizen_answer="x" * 20_001))
+    assert set(refused.value.by_field()) == {"citizen_answer"}
+
+
+def test_a_public_article_without_citizen_answer_is_not_for_the_portal():
+    """Published and public without a citizen answer: a warning, and not on the portal;
+    internal articles and drafts need none."""
+    bare = clean_article(ArticleDraft(slug="a", title="A", status="published",
+                                      audience="public", answer_script="Säg till kunden"))
+    assert [w.field for w in portal_warnings(bare)] == ["citizen_answer"] and not on_portal(bare)
+    answered = clean_article(ArticleDraft(slug="a", title="A", status="published",
+                                          audience="public", citizen_answer="Du kan …"))
+    assert portal_warnings(answered) == [] and on_portal(answered)
+    for quiet in (ArticleDraft(slug="a", title="A", status="published", answer_script="S"),
+                  ArticleDraft(slug="a", title="A", audience="public")):
+        assert portal_warnings(clean_article(quiet)) == []
 
 
 def test_front_matter_is_cut_from_the_body_with_line_numbers():

@@ -11,6 +11,7 @@ from app.services.articles import (
     ArticleFilter,
     ArticleInput,
     EditConflict,
+    NeedsConfirmation,
     article_history,
     label_ids_of,
     list_articles,
@@ -29,7 +30,9 @@ def _input(article: Article, world, **changes) -> ArticleInput:
                   checklist=list(article.checklist), status=article.status,
                   audience=article.audience, valid_from=article.valid_from,
                   valid_to=article.valid_to, review_by=article.review_by,
-                  reviewer_id=article.reviewer_id,
+                  reviewer_id=article.reviewer_id, title_en=article.title_en,
+                  citizen_answer_md=article.citizen_answer_md,
+                  citizen_answer_en_md=article.citizen_answer_en_md,
                   label_ids=[world.labels["info"].id])
     values.update(changes)
     return ArticleInput(**values)
@@ -182,3 +185,62 @@ def test_article_list_filters_and_marks_stale_articles(session, world, now):
                                                   today=today)] == ["publik"]
     assert list_articles(session, ArticleFilter(department_id=world.social.id),
                          today=today) == []
+
+
+CITIZEN = "Du kan lämna grovsopor **gratis** på återvinningscentralen.<script>x()</script>"
+
+
+def test_citizen_answers_are_rendered_indexed_with_the_body_and_versioned(session, world, now):
+    """Both citizen answers get sanitised HTML, their words are searchable in the body
+    field (not the script's), and the version keeps them."""
+    article = factories.article(session, world, now=now, audience="public",
+                                citizen_answer_md=CITIZEN, title_en="Recycling centre",
+                                citizen_answer_en_md="You can leave bulky waste for free.")
+    session.commit()
+    assert article.citizen_answer_html == (
+        "<p>Du kan lämna grovsopor <strong>gratis</strong> på återvinningscentralen.</p>")
+    assert article.citizen_answer_en_html == "<p>You can leave bulky waste for free.</p>"
+    body_terms = article.search_body.split()
+    assert "grovsop" in body_terms and "bulky" in body_terms
+    assert "grovsop" not in article.search_answer.split()
+    version = session.scalar(select(ArticleVersion))
+    assert (version.title_en, version.citizen_answer_md, version.citizen_answer_en_md) == (
+        "Recycling centre", article.citizen_answer_md, "You can leave bulky waste for free.")
+
+
+def test_history_shows_changes_to_the_citizen_answers(session, world, now):
+    """A new Swedish answer is a line diff; a new English title is old → new."""
+    article = factories.article(session, world, now=now, audience="public",
+                                citizen_answer_md="Öppet vardagar.")
+    save_article(session, world.handler, article, _input(
+        article, world, citizen_answer_md="Öppet alla dagar.", title_en="Opening hours",
+        citizen_answer_en_md="Open every day."), now=now, expected_version=1)
+    session.commit()
+    changes = {c.name: c for c in article_history(session, article)[0].changes}
+    assert set(changes) == {"citizen_answer_md", "citizen_answer_en_md", "title_en"}
+    assert ("-", "Öppet vardagar.") in changes["citizen_answer_md"].diff
+    assert ("+", "Open every day.") in changes["citizen_answer_en_md"].diff
+    assert (changes["title_en"].old, changes["title_en"].new) == ("", "Opening hours")
+
+
+def test_publishing_a_public_article_without_citizen_answer_asks_first(session, world, now):
+    """Unconfirmed: refused and nothing written. Confirmed: saved with the warning. Editing
+    an article that already was so does not ask again."""
+    data = ArticleInput(slug="utan-svar", title="Utan svar", department_id=world.tech.id,
+                        answer_script="Säg till kunden att ringa", status="published",
+                        audience="public", label_ids=[world.labels["info"].id])
+    with pytest.raises(NeedsConfirmation) as asked:
+        save_article(session, world.admin, None, data, now=now, confirmed=False)
+    assert [w.field for w in asked.value.violations] == ["citizen_answer"]
+    session.rollback()
+    assert session.scalar(select(func.count(Article.id))) == 0
+    result = save_article(session, world.admin, None, data, now=now)
+    assert [w.field for w in result.warnings] == ["citizen_answer"]
+    session.commit()
+    again = save_article(session, world.admin, result.article, _input(
+        result.article, world, title="Utan svar ännu"), now=now, expected_version=1,
+        confirmed=False)
+    assert again.changed == ("title",) and again.warnings
+    internal = save_article(session, world.admin, result.article, _input(
+        result.article, world, audience="internal"), now=now, confirmed=False)
+    assert internal.warnings == ()

@@ -4,6 +4,7 @@ trip; the command line commits once or not at all."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -101,12 +102,64 @@ def test_exported_article_file_reads_like_the_documented_format(session, world, 
     import_knowledge(session, SAMPLE, now=now)
     export_knowledge(session, tmp_path)
     text = (tmp_path / "avfall-oppettider.md").read_text(encoding="utf-8")
-    assert text.startswith("---\ntitle: Öppettider på återvinningscentralen\ndepartment: tekn\n"
+    assert text.startswith("---\ntitle: Öppettider på återvinningscentralen\n"
+                           "title_en: Recycling centre opening hours\ndepartment: tekn\n"
                            "labels:\n  - Avfall › Sortergård › Öppettider\nstatus: published\n")
+    assert "\ncitizen_answer: |-\n  Återvinningscentralen har öppet:\n\n  | Dag | Tid |\n" in text
+    assert "\ncitizen_answer_en: |-\n  The recycling centre is open" in text
     assert "review_by: 2027-06-30\n" in text and "valid_to" not in text
     assert text.endswith("---\n\n## Öppettider\n\n| Dag | Tid |\n|---|---|\n"
                          "| Måndag–fredag | 7–19 |\n| Lördag | 9–15 |\n\n"
                          "Läs mer på [kommunens webbplats](https://exempel.se/avfall).\n")
+
+
+TRICKY = {  # Markdown that YAML must carry unchanged: tables, '#', ':', quotes, hard breaks
+    "citizen_answer_md": "## Så gör du\n\n- Boka: ring oss\n- \"Citat\" och 'apostrof'\n\n"
+                         "| A | B |\n|---|---|\n| 1 | 2 |\n\nRad med hård brytning  \nnästa "
+                         "rad # inte en kommentar",
+    "citizen_answer_en_md": "- First: *do this*\n- Then: that",
+    "title_en": "Opening hours: the recycling centre",
+}
+
+
+def test_citizen_answers_round_trip_through_the_files(session, world, now, tmp_path):
+    """Both citizen answers and the English title are exported and read back unchanged;
+    re-importing the export makes no new version; the script stays where it was."""
+    from tests import factories
+
+    article = factories.article(session, world, slug="ac-tider", audience="public",
+                                now=now, **TRICKY)
+    session.commit()
+    export_knowledge(session, tmp_path)
+    text = (tmp_path / "ac-tider.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
+    assert (front["citizen_answer"], front["citizen_answer_en"], front["title_en"]) == (
+        TRICKY["citizen_answer_md"], TRICKY["citizen_answer_en_md"], TRICKY["title_en"])
+    assert front["answer_script"] == article.answer_script
+    summary = import_knowledge(session, tmp_path, now=now)
+    assert not summary.changed and summary.unchanged["articles"] == 1
+    assert session.scalar(select(func.count(ArticleVersion.id))) == 1
+    (tmp_path / "ac-tider.md").write_text(text.replace("Then: that", "Then: the rest"),
+                                          encoding="utf-8")
+    import_knowledge(session, tmp_path, now=now)
+    session.commit()
+    assert session.get(Article, article.id).citizen_answer_en_md.endswith("Then: the rest")
+    assert session.get(Article, article.id).version == 2
+
+
+def test_import_reports_public_articles_citizens_cannot_see(runner, session, world, sample,
+                                                            english):
+    """A published public article without a citizen answer is imported, and the command
+    says, naming the file, that the portal will not show it."""
+    file = sample / "avfall-oppettider.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text[:text.index("citizen_answer:")] + text[text.index("---\n\n## "):],
+                    encoding="utf-8")
+    (sample / "ekonomiskt-bistand.md").unlink()
+    result = runner.invoke(args=["kb", "import", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert ("Note: avfall-oppettider.md: citizen_answer: Citizens will not see this public "
+            "article until it has a citizen answer") in result.output
 
 
 def test_a_changed_file_makes_a_new_version_of_that_article_only(session, world, now, sample):
@@ -251,6 +304,32 @@ def test_demo_files_are_what_export_writes(session, tmp_path):
         assert (tmp_path / file.name).read_text(encoding="utf-8") == file.read_text(
             encoding="utf-8"), file.name
     assert not import_knowledge(session, DEMO_DIR, now=WRITTEN_FOR).changed
+
+
+STAFF_WORDS = re.compile(r"\b(säg|säger|kunden|personen|jag|mig|be (hen|personen)|"
+                         r"skicka vidare|kontaktcentret kan se|checklist)\b", re.IGNORECASE)
+SECOND_PERSON = re.compile(r"\b(du|dig|din|ditt|dina)\b", re.IGNORECASE)
+MOST_ASKED = {"avfall-hamtningsdagar", "avfall-atervinningscentral-oppettider", "forskola-ko",
+              "gata-parkeringsregler", "bygglov-behover-jag"}
+
+
+def test_demo_public_articles_answer_citizens_in_their_own_voice(session):
+    """Every public demo article has a citizen answer written to the citizen ("du"), with no
+    instructions to staff and not a copy of the script; the most asked ones in English too."""
+    load_demo(session, now=WRITTEN_FOR, users_allowed=True, cases=0)
+    public = session.scalars(select(Article).where(Article.audience == "public")).all()
+    assert len(public) >= 15
+    for article in public:
+        answer = article.citizen_answer_md
+        assert answer and answer != article.answer_script, article.slug
+        assert not STAFF_WORDS.search(answer), (article.slug, STAFF_WORDS.search(answer))
+        assert SECOND_PERSON.search(answer), article.slug
+    english = {a.slug: a for a in public if a.citizen_answer_en_md}
+    assert MOST_ASKED <= set(english)
+    for article in english.values():
+        text = article.citizen_answer_en_md
+        assert article.title_en and re.search(r"\b(you|your)\b", text, re.I), article.slug
+        assert not SECOND_PERSON.search(text), article.slug  # not a Swedish answer
 
 
 def test_relevance_questions_name_demo_articles_and_labels():

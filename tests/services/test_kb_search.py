@@ -147,8 +147,12 @@ def test_only_published_articles_valid_today(session, world, corpus):
 
 
 def test_audience_and_label_filters(session, world, corpus):
-    """Citizens see only public articles; a label narrows to the articles linked to it."""
+    """Citizens see only public articles with a citizen answer; a label narrows to the
+    articles linked to it."""
     factories.article(session, world, slug="publik", title="Parkering för besökare",
+                      audience="public", labels=(),
+                      citizen_answer_md="Du parkerar gratis i tre timmar.")
+    factories.article(session, world, slug="publik-manus", title="Parkering, bara manus",
                       audience="public", labels=())
     session.commit()
     assert _slugs(session, "parkering")[:2] == ["parkering-gata", "publik"]

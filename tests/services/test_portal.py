@@ -287,12 +287,14 @@ def test_suggestions_come_from_the_real_search_and_are_public_only(session, muni
     """The topic's label first, then any public answer; internal and draft ones never."""
     label = label_id(session, "Gata/Park", "Gatubelysning", "Felanmälan")
     own = publish_article(session, slug="lampa", title="Trasig gatlampa",
-                          answer="Felanmäl gatlampan, vi lagar den inom två veckor.",
-                          labels=[label])
+                          answer="Be kunden felanmäla gatlampan.", labels=[label],
+                          citizen="Felanmäl gatlampan, så lagar vi den inom två veckor.")
     other = publish_article(session, slug="belysning", title="Gatlampor och belysning",
-                            answer="Kommunen sköter gatlampor på kommunala gator.")
+                            answer="Kommunen sköter gatlampor på kommunala gator.",
+                            citizen="Kommunen sköter gatlampor på kommunala gator.")
     publish_article(session, slug="lampa-intern", title="Gatlampa intern rutin",
-                    answer="Ring elfirman.", labels=[label], audience="internal")
+                    answer="Ring elfirman.", labels=[label], audience="internal",
+                    citizen="Ring elfirman.")
     hits = suggest_answers(session, "gatlampan lyser inte", label_id=label, limit=3)
     assert [hit.article.id for hit in hits][:2] == [own.id, other.id]
     assert all(hit.article.audience == "public" for hit in hits)

@@ -61,8 +61,16 @@ def citizen_data(session):
     case = worked_case(session, build_municipality(session))
     label = label_id(session, "Gata/Park", "Parkering", "Felparkerat fordon")
     publish_article(session, slug="overgivna-bilar", title="Övergivna bilar",
-                    answer="Vi flyttar övergivna bilar efter en varning på bilen.",
-                    body="## Så går det till\n\nDet tar **minst en vecka**.", labels=[label])
+                    answer="Säg att vi flyttar övergivna bilar efter en varning på bilen.",
+                    body="## Så går det till\n\nDet tar **minst en vecka**.", labels=[label],
+                    citizen="## Så går det till\n\nVi sätter en varning på bilen. Det tar "
+                            "**minst en vecka**.\n\n| Steg | När |\n|---|---|\n"
+                            "| Varning | dag 1 |\n| Flytt | dag 8 |",
+                    title_en="Abandoned cars",
+                    citizen_en="## What we do\n\nWe put a notice on the car first.")
+    publish_article(session, slug="bil-pa-gatan", title="Bil på gatan länge",
+                    answer="Berätta att en bil får stå 24 timmar.", labels=[label],
+                    citizen="En bil får stå högst 24 timmar på samma plats på gatan.")
     return case
 
 

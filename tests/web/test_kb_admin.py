@@ -18,7 +18,9 @@ from tests.conftest import csrf_token
 
 def _article_form(world, **overrides) -> dict:
     data = {"title": "Grovsopor – hämtning vid fastigheten", "slug": "grovsopor-hamtning",
-            "answer_script": "Du kan beställa hämtning av grovsopor via e-tjänsten.",
+            "answer_script": "Säg att hen kan beställa hämtning av grovsopor via e-tjänsten.",
+            "citizen_answer_md": "Du beställer hämtning av grovsopor i e-tjänsten **Grovsopor**.",
+            "title_en": "", "citizen_answer_en_md": "",
             "checklist": "Fråga efter adressen\nFråga vad som ska hämtas",
             "body_md": "## Så går det till\n\n- Beställ\n- Ställ ut", "status": "published",
             "audience": "public", "department_id": str(world.tech.id),
@@ -69,6 +71,94 @@ def test_bad_article_input_is_explained_per_field_and_kept(world, login_as, sess
     assert 'aria-describedby="slug-help slug-errors"' in page
     assert '<a href="#title">' in page
     assert session.scalar(select(func.count(Article.id))) == 0
+
+
+def test_the_form_says_who_reads_which_field(world, login_as):
+    """The citizens' fields and the agents' fields are labelled and explained apart."""
+    page = login_as(world.admin).get("/admin/kb/articles/new").get_data(as_text=True)
+    citizen = page[page.index("För invånare: webben"):page.index("För kundtjänst: telefonen")]
+    agent = page[page.index("För kundtjänst: telefonen"):]
+    assert 'for="citizen_answer_md">Svar till invånare, på svenska (Markdown)' in citizen
+    assert 'for="citizen_answer_en_md">Svar till invånare, på engelska (Markdown)' in citizen
+    assert 'for="title_en">Rubrik på engelska' in citizen
+    assert "utan instruktioner till personalen" in citizen
+    assert 'for="answer_script">Svarsmanus för kundtjänst' in agent
+    assert "Bara för personalen: visas aldrig för invånare." in agent
+    assert 'aria-describedby="citizen_answer_md-help"' in page
+
+
+def test_publishing_a_public_article_without_citizen_answer_warns_first(world, login_as,
+                                                                        session):
+    """First save: refused with a warning on the field and a box to tick, everything kept.
+    Ticked: saved, with a warning flash, and marked "not on the portal" in list and form."""
+    client = login_as(world.admin)
+    data = _article_form(world, citizen_answer_md="")
+    response = _post(client, "/admin/kb/articles/new", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Invånarna ser inte den här publika artikeln förrän den har ett svar" in page
+    assert 'aria-describedby="citizen_answer_md-help citizen_answer_md-errors"' in page
+    assert 'id="publish_hidden"' in page and "Publicera ändå, bara för personalen" in page
+    assert '<a href="#publish_hidden">' in page
+    assert "Säg att hen kan beställa" in page and 'value="grovsopor-hamtning"' in page
+    assert session.scalar(select(func.count(Article.id))) == 0
+    saved = _post(client, "/admin/kb/articles/new", {**data, "publish_hidden": "y"})
+    assert saved.status_code == 303
+    form = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "flash-warning" in form and "Inte på webben" in form
+    assert "ser den inte: den har inget svar till invånare" in form
+    listing = client.get("/admin/kb/articles").get_data(as_text=True)
+    assert "kb-hidden" in listing
+    session.rollback()
+    article = session.scalar(select(Article))
+    assert (article.status, article.audience, article.citizen_answer_md) == (
+        "published", "public", "")
+    answered = _post(client, saved.headers["Location"], _article_form(world, version="1"))
+    assert answered.status_code == 303
+    assert "kb-hidden" not in client.get("/admin/kb/articles").get_data(as_text=True)
+
+
+def test_english_answer_rules_are_explained_on_their_fields(world, login_as, session):
+    """An English answer needs an English title and a Swedish answer; errors in Swedish,
+    next to the fields, with the text kept."""
+    client = login_as(world.admin)
+    response = _post(client, "/admin/kb/articles/new", _article_form(
+        world, citizen_answer_md="", citizen_answer_en_md="You order it online.",
+        status="draft"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Ge det engelska svaret en engelsk rubrik" in page
+    assert "Skriv svaret på svenska också" in page
+    assert 'aria-describedby="title_en-help title_en-errors"' in page
+    assert "You order it online." in page
+    assert session.scalar(select(func.count(Article.id))) == 0
+
+
+def test_citizen_answer_is_previewed_saved_and_in_the_history(world, login_as, session):
+    """Preview shows the citizens' text apart from the agents'; saving renders it; the
+    history names the changed citizen answer."""
+    client = login_as(world.admin)
+    preview = _post(client, "/admin/kb/articles/new", _article_form(
+        world, action="preview", citizen_answer_md="## Så gör du\n\n<script>x()</script>Beställ",
+        title_en="Bulky waste", citizen_answer_en_md="Order *online*."))
+    page = preview.get_data(as_text=True)
+    shown = page[page.index('id="preview"'):]
+    assert shown.index("Det invånarna läser") < shown.index("<h2>Så gör du</h2>") \
+        < shown.index("Det kundtjänst ser")
+    assert "<em>online</em>" in shown and "<script>" not in shown.split("</section>")[0]
+    response = _post(client, "/admin/kb/articles/new", _article_form(
+        world, title_en="Bulky waste", citizen_answer_en_md="Order *online*."))
+    assert response.status_code == 303
+    url = response.headers["Location"]
+    edited = _post(client, url, _article_form(world, version="1", citizen_answer_md="Ring oss.",
+                                              title_en="Bulky waste",
+                                              citizen_answer_en_md="Order *online*."))
+    assert edited.status_code == 303
+    history = client.get(f"{url}/history").get_data(as_text=True)
+    assert "Svar till invånare (svenska)" in history
+    assert re.search(r"<ins>.*Ring oss.</ins>", history)
+    session.rollback()
+    assert session.scalar(select(Article.citizen_answer_en_html)) == "<p>Order <em>online</em>.</p>"
 
 
 def test_preview_shows_sanitised_html_and_saves_nothing(world, login_as, session):

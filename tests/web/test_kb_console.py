@@ -165,6 +165,24 @@ def test_article_page_shows_sanitised_body_checklist_and_labels(world, kb, login
     assert 'id="flag-form"' in page
 
 
+def test_article_page_keeps_the_script_and_shows_what_the_web_says(world, login_as, session):
+    """Agents see the script to read out and, for a public article, the citizens' answer as
+    'what the web says'; an internal article's citizen text is not offered as the web's."""
+    public = factories.article(session, world, slug="webb", title="Återvinning på webben",
+                               audience="public",
+                               citizen_answer_md="Du lämnar **grovsopor** gratis.")
+    internal = factories.article(session, world, slug="intern", title="Intern rutin",
+                                 citizen_answer_md="Inget för webben.")
+    session.commit()
+    client = login_as(world.agent)
+    page = client.get(f"/agent/kb/articles/{public.id}").get_data(as_text=True)
+    assert "Återvinningscentralen har öppet vardagar 7–19." in page  # the script
+    assert "Det här står på webben" in page and "<strong>grovsopor</strong>" in page
+    assert page.index("Svar att läsa upp") < page.index("Det här står på webben")
+    other = client.get(f"/agent/kb/articles/{internal.id}").get_data(as_text=True)
+    assert "Det här står på webben" not in other and "Inget för webben." not in other
+
+
 def test_flagging_tells_the_owners_in_app_and_by_mail(world, kb, login_as, session,
                                                       smtp_server):
     """A report is stored; the department's managers and the reviewer get a notification and

@@ -57,12 +57,15 @@ def label_id(session, *path: str) -> int:
 
 
 def publish_article(session, *, slug: str, title: str, answer: str, body: str = "",
-                    labels=(), audience: str = "public"):
-    """A published knowledge-base article, saved through the knowledge-base service."""
+                    labels=(), audience: str = "public", citizen: str = "",
+                    citizen_en: str = "", title_en: str = ""):
+    """A published knowledge-base article, saved through the knowledge-base service:
+    `answer` is the agent's script, `citizen` (and `citizen_en`) the citizen answer."""
     department_id = session.scalar(select(Label.department_id).limit(1))
     result = save_article(session, None, None, ArticleInput(
         slug=slug, title=title, department_id=department_id, answer_script=answer,
-        body_md=body, status="published", audience=audience, label_ids=list(labels)),
+        body_md=body, status="published", audience=audience, label_ids=list(labels),
+        citizen_answer_md=citizen, citizen_answer_en_md=citizen_en, title_en=title_en),
         now=NOW)
     session.commit()
     return result.article
@@ -327,19 +330,26 @@ def test_a_matter_without_a_matching_answer_goes_straight_to_the_details(client,
     assert 'name="homepage"' in page
 
 
+SCRIPT = "Säg till kunden att bärgaren kommer, och läs upp regnumret för bärgaren."
+BACKGROUND = "Bärgningsfirman Bilhjälpen har avtal till 2027."
+
+
 def test_public_answers_are_suggested_and_a_yes_is_counted(client, session, municipality):
-    """Matching public answers are shown before sending; internal ones never; yes counts."""
+    """Matching public answers are shown before sending, with their citizen answer and never
+    the script or background; internal ones never; yes counts."""
     label = label_id(session, "Gata/Park", "Parkering", "Felparkerat fordon")
     public = publish_article(session, slug="overgivna-bilar", title="Övergivna bilar",
-                             answer="Vi flyttar övergivna bilar efter en varning på bilen.",
-                             body="Det tar **minst en vecka**.", labels=[label])
+                             answer=SCRIPT, body=BACKGROUND, labels=[label],
+                             citizen="Vi flyttar en övergiven bil efter en varning på bilen. "
+                                     "Det tar **minst en vecka**.")
     internal = publish_article(session, slug="bilar-internt", title="Övergivna bilar internt",
                                answer="Ring bärgaren direkt.", labels=[label],
-                               audience="internal")
+                               audience="internal", citizen="Bärgaren kommer.")
     response = _step1(client, words="Det står en övergiven bil på gatan")
     page = response.get_data(as_text=True)
     assert "Besvarar det här din fråga?" in page
     assert public.title in page and "<strong>minst en vecka</strong>" in page
+    assert SCRIPT not in page and "Säg till kunden" not in page and "Bilhjälpen" not in page
     assert internal.title not in page and "bärgaren" not in page
     state = hidden_fields(page)
     voted = client.post("/portal/kontakt/svar", data={**state, "vote": f"{public.id}:yes"})
@@ -483,12 +493,15 @@ def test_an_expired_form_is_shown_again_with_what_was_typed(client, municipality
 
 
 def test_suggestions_while_typing_return_an_html_fragment(client, session, municipality):
-    """The script's endpoint returns the same public answers as a fragment."""
+    """The script's endpoint returns the same public answers as a fragment (citizen answer,
+    not the agent's script)."""
     publish_article(session, slug="gatlampor", title="Trasiga gatlampor",
-                    answer="Vi lagar gatlampor inom två veckor.")
+                    answer="Säg att vi lagar gatlampor inom två veckor.",
+                    citizen="Vi lagar gatlampan inom två veckor efter din felanmälan.")
     fragment = client.get("/portal/kontakt/forslag?q=gatlampan+lyser+inte").get_data(
         as_text=True)
     assert "Trasiga gatlampor" in fragment and "<html" not in fragment
+    assert "efter din felanmälan" in fragment and "Säg att" not in fragment
     assert client.get("/portal/kontakt/forslag?q=ab").get_data(as_text=True).strip() == ""
 
 
