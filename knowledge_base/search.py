@@ -74,16 +74,12 @@ class SearchIndex(Generic[K]):
     1 = score scaled by the share of words matched). `boost_weight` scales per-document
     boosts: a document's score is multiplied by exp(boost_weight * boost).
 
-    Two options for short documents such as labels, where plain BM25 rewards a document for
-    saying one generic word many ways. A typed word reaches documents by two routes: as
-    typed (its stem, compound parts, typo corrections and prefixes) and through the
-    thesaurus ("sopor" → avfall, hushållsavfall). `alternative_share` is how much the
+    `alternative_share` is for short documents such as labels, where plain BM25 rewards a
+    document for saying one generic word many ways. A typed word reaches documents by two
+    routes: as typed (its stem, compound parts, typo corrections and prefixes) and through
+    the thesaurus ("sopor" → avfall, hushållsavfall). `alternative_share` is how much the
     further terms of one route add beyond its best-matching term: 1 adds them all (plain
-    BM25), 0.5 counts the best fully and the others half, so each route of a word counts
-    about once. `specific_coverage` measures coverage by how specific the matched words
-    are (their best term's weighted IDF) rather than by their number: matching "töms" and
-    "dag" explains more of "vilken dag töms soporna" than matching only "soporna", which
-    every waste label says.
+    BM25), 0.75 counts the best fully and the others three quarters.
     """
 
     def __init__(
@@ -98,7 +94,6 @@ class SearchIndex(Generic[K]):
         boost_weight: float = 0.1,
         typo_tolerance: bool = True,
         alternative_share: float = 1.0,
-        specific_coverage: bool = False,
     ) -> None:
         if not fields or any(weight <= 0 for weight in fields.values()):
             raise ValueError("fields need positive weights")
@@ -108,7 +103,7 @@ class SearchIndex(Generic[K]):
         self.k1, self.b = k1, b
         self.coverage_weight, self.boost_weight = coverage_weight, boost_weight
         self.typo_tolerance = typo_tolerance
-        self.alternative_share, self.specific_coverage = alternative_share, specific_coverage
+        self.alternative_share = alternative_share
         self._docs: dict[K, dict[str, str]] = {}
         self._boosts: dict[K, float] = {}
         self._built: _Built[K] | None = None
@@ -176,11 +171,14 @@ class SearchIndex(Generic[K]):
         terms = self.expand(query)
         if not terms or not built.ids:
             return []
+        # Coverage counts the words a document should explain (question words are exempt).
+        word_count = max(len({p for term in terms for p in term.positions}), 1)
+        cw = self.coverage_weight
+        by_coverage = [1 - cw + cw * min(n / word_count, 1.0) for n in range(64)]
         scores, masks = self._score(terms, built)
-        share = self._coverage(terms, built)
         multipliers = built.multipliers
         ranked = (
-            (score * share(masks[slot]) * multipliers[slot], -slot)
+            (score * by_coverage[min(masks[slot].bit_count(), 63)] * multipliers[slot], -slot)
             for slot, score in enumerate(scores)
             if score and (where is None or where(built.ids[slot]))
         )
@@ -188,34 +186,6 @@ class SearchIndex(Generic[K]):
             Hit(built.ids[-negative], score, _matched(-negative, terms, built))
             for score, negative in heapq.nlargest(limit, ranked)
         ]
-
-    def _coverage(self, terms: list[QueryTerm], built: _Built[K]) -> Callable[[int], float]:
-        """The factor for a document matching the query words in a bit mask.
-
-        Coverage counts the words a document should explain (question words are exempt):
-        by number, or with `specific_coverage` by each word's specificity, the weighted IDF
-        of the best term standing for it (a word the index does not know counts 0).
-        """
-        cw = self.coverage_weight
-        if not self.specific_coverage:
-            word_count = max(len({p for term in terms for p in term.positions}), 1)
-            by_count = [1 - cw + cw * min(n / word_count, 1.0) for n in range(64)]
-            return lambda mask: by_count[min(mask.bit_count(), 63)]
-        specificity: dict[int, float] = {}
-        for term in terms:
-            postings = built.postings.get(term.text)
-            if postings:
-                value = term.weight * _idf(len(built.ids), len(postings[0]))
-                for position in term.positions:
-                    specificity[position] = max(specificity.get(position, 0.0), value)
-        total = sum(specificity.values()) or 1.0
-        weights = [(1 << position, value) for position, value in specificity.items()]
-
-        def share(mask: int) -> float:
-            explained = sum(value for bit, value in weights if mask & bit)
-            return 1 - cw + cw * min(explained / total, 1.0)
-
-        return share
 
     def _score(self, terms: list[QueryTerm], built: _Built[K]) -> tuple[list[float], list[int]]:
         """BM25 per slot, and a bit mask of the query words each slot matched.

@@ -162,24 +162,6 @@ def test_question_words_and_parts_of_known_words_count_little():
     assert terms["sop"].weight < terms["soptipp"].weight * WEIGHTS[Kind.PART]
 
 
-def test_specific_coverage_prefers_the_rare_word_over_a_common_one_said_often():
-    """Matching the question's rare word explains more of it than repeating a word half the
-    documents hold; counting words alone ranks the repetition first."""
-    def ranked(specific: bool) -> list[str]:
-        index: SearchIndex[str] = SearchIndex(
-            {"signal": 3.0, "answer": 0.5}, thesaurus=Thesaurus(), vocabulary=Vocabulary(),
-            b=0, coverage_weight=1.0, specific_coverage=specific)
-        index.add("generic", {"signal": "soporna soporna soporna"})
-        index.add("specific", {"answer": "tömningsdag"})
-        for n in range(4):
-            index.add(f"waste-{n}", {"signal": "soporna"})
-            index.add(f"park-{n}", {"signal": "lekplats"})
-        return _ids(index, "tömningsdag soporna")[:2]
-
-    assert ranked(False) == ["generic", "specific"]
-    assert ranked(True) == ["specific", "generic"]
-
-
 def test_thesaurus_alternatives_of_one_word_add_only_their_share():
     """Beyond the best-matching thesaurus word for a typed word, the others add
     `alternative_share` of their score (1 = plain BM25)."""

@@ -89,6 +89,13 @@ def test_the_demo_suggests_collection_days_for_when_the_bins_are_emptied(text):
     assert paths[suggester.suggest(text)[0].label_id] == "Avfall › Sophämtning › Hämtningsdagar"
 
 
+def test_the_demo_still_tells_a_fault_report_by_its_negation():
+    """"inte" is in many labels' texts but decides between a fault and information."""
+    suggester, paths = demo_suggester()
+    first = suggester.suggest("det är inte plogat på vår gata")[0].label_id
+    assert paths[first] == "Gata/Park › Snöröjning › Felanmälan"
+
+
 def test_articles_answering_a_label_count_toward_it():
     """Words that only the label's articles use still lead to the label."""
     suggester = LabelSuggester([
