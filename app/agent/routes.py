@@ -15,7 +15,7 @@ from app.agent import bp
 from app.agent.forms import contact_draft, empty_values, field_name, form_values, label_id_of
 from app.casework.page import created_recently, load_case, render_case
 from app.extensions import db
-from app.services.bulletins import active_bulletins
+from app.services.bulletins import active_bulletins, concerning_bulletins
 from app.services.classification import reclassify_case
 from app.services.guides import case_answers, label_guide
 from app.services.intake import load_label, prepare_contact, store_contact
@@ -51,7 +51,7 @@ def _render_console(values: dict, errors: dict | None = None, status: int = 200)
     label = views.get(label_id_of(values))  # type: ignore[arg-type]
     return render_template(
         "agent/console.html", values=values, errors=errors or {}, label=label,
-        label_groups=grouped_choices(views), channels=list(Channel),
+        label_groups=grouped_choices(views), label_views=views, channels=list(Channel),
         customer_kinds=list(CustomerKind), contacts_today=_my_contacts_today(),
         returned=_returned_for_completion(), **_knowledge_context(values, label),
     ), status
@@ -75,10 +75,12 @@ def _knowledge_context(values: dict, label) -> dict:
 
 
 def label_panel(label, now: datetime) -> dict:
-    """What the console shows for a chosen label: its answers and the bulletins for it."""
+    """What the console shows for a chosen label: its answers, and which bulletins on the
+    board concern it (tied to the label or its function; notices for everyone are not
+    singled out)."""
     return {"label": label,
             "articles": label_articles(db.session, label.id, now=now, limit=5),
-            "bulletins": active_bulletins(db.session, now=now, label_id=label.id)}
+            "bulletins": concerning_bulletins(db.session, now=now, label_id=label.id)}
 
 
 def _returned_for_completion():

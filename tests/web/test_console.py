@@ -85,11 +85,26 @@ def test_label_suggestions_come_from_signal_words(world, login_as):
 
 
 def test_my_contacts_today_lists_what_i_logged(world, login_as):
-    """The console lists the agent's own contacts of the day."""
+    """The console lists the agent's own contacts of the day, each with its label's whole
+    path (function › case type › label), not only "Information"."""
     client = login_as(world.agent)
     _post_contact(client, world.labels["info"], answer_given="Öppet 7–19.")
     page = client.get("/agent/").get_data(as_text=True)
-    assert "KC-2026-000001" in page or "KC-" in page
+    today = page[page.index('id="today-heading"'):]
+    assert "KC-" in today
+    assert f"<td>{world.labels['info'].path_text}</td>" in today
+
+
+def test_the_label_field_shows_the_whole_path(world, login_as):
+    """Every option of the label field, and so the closed field, names the whole path."""
+    import re
+
+    page = login_as(world.agent).get("/agent/").get_data(as_text=True)
+    field = page[page.index('<select id="label_id"'):page.index("</select>")]
+    options = re.findall(r'<option value="\d+" >([^<]+)</option>', field)
+    assert options and all(text.count(" › ") == 2 for text in options)
+    info = world.labels["info"]
+    assert f'<option value="{info.id}" >{info.path_text} (nivå {info.rosa_level})</option>' in field
 
 
 @pytest.mark.parametrize("query", ["{ref}", "070 123 45 67", "+46701234567", "ANNA@example.se",
