@@ -4,6 +4,10 @@ The rule (DOMAIN.md, "ROSA levels"): levels 1–2 are always answered by the con
 levels 3–4 only where the centre holds the mandate for the label; levels 5–6 always go to the
 owning department. An agent may still choose to forward a contact the centre could answer
 (the caller needs the department after all) but may never answer one it has no mandate for.
+
+Forwarding against the policy ("forward anyway") must say why (`check_override`): a common
+reason, or free text, or both. Managers count these overrides per label and per agent: a
+label forwarded this way again and again is one the centre's answers do not cover.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rosa.errors import RuleViolations, violation
+from rosa.errors import RuleViolation, RuleViolations, violation
 from rosa.i18n import N_
 from rosa.levels import RosaLevel
 
@@ -58,3 +62,60 @@ def decide(level: RosaLevel, mandate: bool, *, requested: Outcome | None = None)
     if requested is Outcome.FORWARD:
         return Decision(Outcome.FORWARD, N_("Forwarded at the agent's request"), overridden=True)
     raise RuleViolations([violation("resolution", policy.reason)])
+
+
+class OverrideReason(StrEnum):
+    """Why a contact the centre could answer is forwarded anyway."""
+
+    CITIZEN_ASKS = "citizen_asks"
+    NEEDS_ASSESSMENT = "needs_assessment"
+    ANSWER_INSUFFICIENT = "answer_insufficient"
+    OTHER = "other"  # the note says what
+    # A self-service channel (the web form): nobody has answered the citizen yet. Not an
+    # agent's choice, so the console does not offer it and the override figures leave it out.
+    SELF_SERVICE = "self_service"
+
+
+OVERRIDE_REASON_TITLES: dict[OverrideReason, str] = {
+    OverrideReason.CITIZEN_ASKS: N_("The citizen asks to deal with the department"),
+    OverrideReason.NEEDS_ASSESSMENT: N_("The matter needs the department's assessment"),
+    OverrideReason.ANSWER_INSUFFICIENT: N_("The knowledge base's answer does not cover it"),
+    OverrideReason.OTHER: N_("Other reason (write it below)"),
+    OverrideReason.SELF_SERVICE: N_("Sent through self-service: nobody has answered it yet"),
+}
+AGENT_OVERRIDE_REASONS = tuple(r for r in OverrideReason if r is not OverrideReason.SELF_SERVICE)
+MAX_OVERRIDE_NOTE = 500
+
+
+@dataclass(frozen=True)
+class Override:
+    """The reason given for forwarding a contact the centre could answer."""
+
+    reason: OverrideReason
+    note: str = ""
+
+
+def check_override(reason: str, note: str) -> tuple[Override | None, list[RuleViolation]]:
+    """The override's reason, or the problems with it (collected, not raised).
+
+    Free text alone is enough (its reason is "other"); a listed reason needs no text,
+    except "other", which is nothing without it.
+    """
+    problems: list[RuleViolation] = []
+    note = " ".join((note or "").split())
+    if len(note) > MAX_OVERRIDE_NOTE:
+        problems.append(violation("override_note", N_("At most %(max)s characters"),
+                                  max=MAX_OVERRIDE_NOTE))
+    if not (reason or "").strip():
+        if not note:
+            problems.append(violation("override_reason", N_(
+                "Say why the contact is forwarded although the contact centre could answer it")))
+        return (None if problems else Override(OverrideReason.OTHER, note)), problems
+    try:
+        chosen = OverrideReason(reason.strip())
+    except ValueError:
+        problems.append(violation("override_reason", N_("Choose one of the listed reasons")))
+        return None, problems
+    if chosen is OverrideReason.OTHER and not note:
+        problems.append(violation("override_note", N_("Write the reason for forwarding")))
+    return (None if problems else Override(chosen, note)), problems

@@ -28,6 +28,7 @@ from models import Article, Case, Contact
 from rosa.errors import RuleViolations
 from rosa.guides import looks_like_personnummer
 from rosa.identity import format_orgnr, mask_personnummer
+from rosa.routing import AGENT_OVERRIDE_REASONS, OVERRIDE_REASON_TITLES, OverrideReason
 from rosa.vocabulary import CaseStatus, Channel, CustomerKind
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -52,7 +53,8 @@ def _render_console(values: dict, errors: dict | None = None, status: int = 200)
     return render_template(
         "agent/console.html", values=values, errors=errors or {}, label=label,
         label_groups=grouped_choices(views), label_views=views, channels=list(Channel),
-        customer_kinds=list(CustomerKind), contacts_today=_my_contacts_today(),
+        customer_kinds=list(CustomerKind), override_reasons=AGENT_OVERRIDE_REASONS,
+        contacts_today=_my_contacts_today(),
         returned=_returned_for_completion(), **_knowledge_context(values, label),
     ), status
 
@@ -172,6 +174,15 @@ def guide_answers(case: Case) -> list[tuple[str, str]]:
             text = str(value).replace(".", ",") if isinstance(value, float) else str(value)
         shown.append((answer.title, text))
     return shown
+
+
+@bp.app_template_filter("override_reason_title")
+def override_reason_title(value: str) -> str:
+    """The translated title of an override reason (a stored value or the enum)."""
+    try:
+        return _(OVERRIDE_REASON_TITLES[OverrideReason(value)])
+    except ValueError:
+        return str(value)
 
 
 def _label_json(view) -> dict:

@@ -162,3 +162,54 @@ def test_english_is_one_click_away(world, login_as):
     client = login_as(world.agent)
     assert "Logga en kontakt" in client.get("/agent/").get_data(as_text=True)
     assert "Log a contact" in client.get("/agent/?lang=en").get_data(as_text=True)
+
+
+def test_forward_anyway_without_a_reason_is_refused_keeping_what_was_typed(world, login_as,
+                                                                           session):
+    """Ticking "forward anyway" on a label the centre answers needs a reason: refused with
+    a message naming the field, everything typed kept, nothing stored."""
+    client = login_as(world.agent)
+    response = _post_contact(client, world.labels["guidance"], forward="1",
+                             answer_given="Blankett på webben", override_note="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert ('<a href="#override_reason">Ange varför kontakten skickas vidare fast '
+            'kontaktcenter kunde svara</a>') in page
+    assert 'id="override_reason" name="override_reason" aria-invalid="true"' in page
+    assert "Soptunnan har inte tömts på två veckor" in page
+    assert 'value="Anna Maria Svensson"' in page
+    assert 'id="forward" aria-controls="override" checked' in page
+    response = _post_contact(client, world.labels["guidance"], forward="1",
+                             override_reason="other", override_note="")
+    assert response.status_code == 422
+    assert 'href="#override_note">Skriv varför ärendet skickas vidare' in response.get_data(
+        as_text=True)
+    assert session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_forward_anyway_stores_the_reason_with_the_forwarded_event(world, login_as, session):
+    """A listed reason and the agent's words go with the FORWARDED event and show in the
+    case's history for staff."""
+    client = login_as(world.agent)
+    response = _post_contact(client, world.labels["guidance"], forward="1",
+                             override_reason="citizen_asks", override_note="Vill ha beslut")
+    assert response.status_code == 303
+    session.rollback()
+    case = session.scalar(select(Case))
+    forwarded = session.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                       CaseEvent.kind == EventKind.FORWARDED))
+    assert forwarded.data["overridden"] is True
+    assert forwarded.data["override_reason"] == "citizen_asks"
+    assert forwarded.data["override_note"] == "Vill ha beslut"
+    page = client.get(f"/agent/cases/{case.reference}").get_data(as_text=True)
+    assert "Medborgaren vill ha kontakt med förvaltningen — Vill ha beslut" in page
+
+
+def test_the_reason_is_asked_only_when_forwarding_anyway(world, login_as, session):
+    """Unticked, whatever is in the reason fields is ignored; the contact is answered."""
+    client = login_as(world.agent)
+    response = _post_contact(client, world.labels["guidance"], answer_given="Svar",
+                             override_reason="nonsense", override_note="x")
+    assert response.status_code == 303
+    session.rollback()
+    assert session.scalar(select(Case)).resolution is Resolution.FIRST_CONTACT

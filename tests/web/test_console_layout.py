@@ -150,3 +150,13 @@ def test_bulletins_take_one_line_each_and_show_once(console, session):
     label_id = session.scalar(select(Label.id).join(Label.case_type).where(
         Label.name == "Hämtningsdagar"))
     assert console.input_value("#label_id") == str(label_id)
+
+
+def test_ticking_forward_anyway_asks_why(console):
+    """The reason fields appear when "forward anyway" is ticked and go when it is not."""
+    assert console.is_hidden("#override")
+    console.check("#forward")
+    assert console.is_visible("#override_reason") and console.is_visible("#override_note")
+    console.select_option("#override_reason", "needs_assessment")
+    console.uncheck("#forward")
+    assert console.is_hidden("#override")

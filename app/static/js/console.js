@@ -188,7 +188,17 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(showOutcome);
   });
-  if (forwardBox) { forwardBox.addEventListener("change", loadGuide); }
+  /* "Why forward anyway?" shows while "forward anyway" is ticked (always without script). */
+  var override = document.getElementById("override");
+  function showOverride() {
+    if (!override || !forwardBox) { return; }
+    override.hidden = !forwardBox.checked;
+  }
+  showOverride();
+  if (forwardBox) {
+    forwardBox.addEventListener("change", loadGuide);
+    forwardBox.addEventListener("change", showOverride);
+  }
   if (form) {  /* anywhere on the page: the answers beside the form are part of the call */
     document.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.submit(); }

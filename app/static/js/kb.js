@@ -106,6 +106,7 @@
   var words = document.getElementById("citizen_words");
   var box = document.getElementById("kb-suggest");
   if (words && box) {
+    clampAnswers(box);  /* answers the server matched to the words typed before a reload */
     var lastQuery = "";
     var ticket = 0;
 
