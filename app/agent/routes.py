@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.agent import bp
@@ -22,6 +23,12 @@ from app.services.intake import load_label, prepare_contact, store_contact
 from app.services.kb_search import search_articles
 from app.services.kb_usage import label_articles, record_article_use
 from app.services.lookup import find_cases
+from app.services.submissions import (
+    MAX_TOKEN,
+    earlier_submission,
+    new_form_token,
+    remember_submission,
+)
 from app.services.taxonomy import grouped_choices, label_catalogue, suggested_labels
 from app.transactions import read_then_write, start_writing
 from models import Article, Case, Contact
@@ -54,7 +61,7 @@ def _render_console(values: dict, errors: dict | None = None, status: int = 200)
         "agent/console.html", values=values, errors=errors or {}, label=label,
         label_groups=grouped_choices(views), label_views=views, channels=list(Channel),
         customer_kinds=list(CustomerKind), override_reasons=AGENT_OVERRIDE_REASONS,
-        contacts_today=_my_contacts_today(),
+        contacts_today=_my_contacts_today(), form_token=new_form_token(),
         returned=_returned_for_completion(), **_knowledge_context(values, label),
     ), status
 
@@ -114,12 +121,20 @@ def create_contact():
         db.session.rollback()
         return _render_console(form_values(request.form), _errors_by_field(refused), 422)
     start_writing()
+    token = request.form.get("form_token", "")
+    if earlier_submission(db.session, token) is not None:
+        return _sent_twice(token)
     result = store_contact(db.session, agent, prepared, now=now,
                            reference_prefix=current_app.config["CASE_REFERENCE_PREFIX"])
     article_id = request.form.get("answered_article_id", "")
     if article_id.isdigit():  # "Answered with article": counted in the same transaction
         record_article_use(db.session, article_id=int(article_id), contact=result.contact,
                            case=result.case, user=agent, now=now)
+    if token and len(token) <= MAX_TOKEN:
+        try:
+            remember_submission(db.session, agent, token, result.case.reference, now=now)
+        except IntegrityError:  # the same form, saved meanwhile by a concurrent request
+            return _sent_twice(token)
     db.session.commit()
     if result.decision.forwards:
         flash(_("Case %(ref)s forwarded to %(group)s.", ref=result.case.reference,
@@ -128,6 +143,19 @@ def create_contact():
         flash(_("Contact %(ref)s saved as resolved at first contact.",
                 ref=result.case.reference), "success")
     return redirect(url_for("agent.case_detail", reference=result.case.reference,
+                            created=1), code=303)
+
+
+def _sent_twice(token: str):
+    """The form was saved before: show that contact's case instead of logging it again."""
+    db.session.rollback()
+    earlier = earlier_submission(db.session, token)
+    if earlier is None or earlier.user_id != current_user.id:
+        flash(_("This form was already sent. Start a new contact."), "error")
+        return redirect(url_for("agent.console"), code=303)
+    flash(_("This contact was already saved as %(ref)s; it was not logged again.",
+            ref=earlier.case_reference), "info")
+    return redirect(url_for("agent.case_detail", reference=earlier.case_reference,
                             created=1), code=303)
 
 

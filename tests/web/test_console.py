@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
-from models import Case, CaseEvent
+from models import Case, CaseEvent, Contact
 from rosa.vocabulary import CaseStatus, EventKind, Resolution
 from tests.conftest import csrf_token
 
@@ -97,8 +99,6 @@ def test_my_contacts_today_lists_what_i_logged(world, login_as):
 
 def test_the_label_field_shows_the_whole_path(world, login_as):
     """Every option of the label field, and so the closed field, names the whole path."""
-    import re
-
     page = login_as(world.agent).get("/agent/").get_data(as_text=True)
     field = page[page.index('<select id="label_id"'):page.index("</select>")]
     options = re.findall(r'<option value="\d+" >([^<]+)</option>', field)
@@ -213,3 +213,73 @@ def test_the_reason_is_asked_only_when_forwarding_anyway(world, login_as, sessio
     assert response.status_code == 303
     session.rollback()
     assert session.scalar(select(Case)).resolution is Resolution.FIRST_CONTACT
+
+
+def test_a_form_sent_twice_logs_one_contact(world, login_as, session):
+    """The second submission of the same form (its one-time token) shows the first one's
+    case and says so; one case, one contact."""
+    client = login_as(world.agent)
+    page = client.get("/agent/").get_data(as_text=True)
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    first = _post_contact(client, world.labels["info"], answer_given="På tisdag",
+                          form_token=token)
+    second = _post_contact(client, world.labels["info"], answer_given="På tisdag",
+                           form_token=token)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    shown = client.get(second.headers["Location"]).get_data(as_text=True)
+    session.rollback()
+    case = session.scalar(select(Case))
+    assert f"Kontakten är redan sparad som {case.reference}" in shown
+    assert session.scalar(select(func.count(Case.id))) == 1
+    assert session.scalar(select(func.count(Contact.id))) == 1
+
+
+def test_every_console_page_has_a_fresh_token(world, login_as):
+    """Two contacts in a row are two forms: each page carries its own token."""
+    client = login_as(world.agent)
+    tokens = {re.search(r'name="form_token" value="([^"]+)"',
+                        client.get("/agent/").get_data(as_text=True)).group(1)
+              for _ in range(3)}
+    assert len(tokens) == 3
+
+
+def test_a_double_click_racing_on_two_connections_logs_one_contact(world, live_server,
+                                                                   session):
+    """Two submissions of one form at the same moment (two connections) make one case;
+    both browsers end on it."""
+    import http.cookiejar
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    from tests.factories import PASSWORD
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    login = opener.open(f"{live_server}/auth/login").read().decode()
+    opener.open(f"{live_server}/auth/login", urllib.parse.urlencode({
+        "username": world.agent.username, "password": PASSWORD,
+        "csrf_token": csrf_token(login)}).encode())
+    page = opener.open(f"{live_server}/agent/").read().decode()
+    body = urllib.parse.urlencode({
+        "csrf_token": csrf_token(page), "channel": "phone",
+        "form_token": re.search(r'name="form_token" value="([^"]+)"', page).group(1),
+        "label_id": str(world.labels["info"].id), "citizen_words": "När töms soporna?",
+        "answer_given": "På tisdag", "customer-kind": "private"}).encode()
+    start, landed = threading.Barrier(2), []
+
+    def submit():
+        start.wait()
+        with opener.open(f"{live_server}/agent/contacts", body, timeout=30) as response:
+            landed.append(response.geturl().split("?")[0])
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    session.rollback()
+    case = session.scalar(select(Case))
+    assert session.scalar(select(func.count(Case.id))) == 1
+    assert landed == [f"{live_server}/agent/cases/{case.reference}"] * 2
