@@ -80,7 +80,7 @@ OVERRIDE_REASON_TITLES: dict[OverrideReason, str] = {
     OverrideReason.CITIZEN_ASKS: N_("The citizen asks to deal with the department"),
     OverrideReason.NEEDS_ASSESSMENT: N_("The matter needs the department's assessment"),
     OverrideReason.ANSWER_INSUFFICIENT: N_("The knowledge base's answer does not cover it"),
-    OverrideReason.OTHER: N_("Other reason (write it below)"),
+    OverrideReason.OTHER: N_("Other reason"),
     OverrideReason.SELF_SERVICE: N_("Sent through self-service: nobody has answered it yet"),
 }
 AGENT_OVERRIDE_REASONS = tuple(r for r in OverrideReason if r is not OverrideReason.SELF_SERVICE)

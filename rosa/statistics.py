@@ -211,6 +211,10 @@ class Drill:
     feedback: Feedback | None = None
     open: bool = False  # open now, whenever created (backlog): the date range is ignored
     avoidable: bool = False
+    # Forwarded although the contact centre could answer (by one agent, for one reason).
+    overridden: bool = False
+    agent_id: int | None = None
+    override_reason: str | None = None
     # In links only, overriding the filters (the drill-down page reads them back as its
     # filters): a narrower period (a point of a time series, a month), a department, a
     # channel or a function.
@@ -229,7 +233,9 @@ class Drill:
                   "group": self.group_id, "rerouted": "1" if self.rerouted else None,
                   "feedback": self.feedback.value if self.feedback else None,
                   "open": "1" if self.open else None,
-                  "avoidable": "1" if self.avoidable else None}
+                  "avoidable": "1" if self.avoidable else None,
+                  "overridden": "1" if self.overridden else None, "agent": self.agent_id,
+                  "override_reason": self.override_reason}
         return {k: str(v) for k, v in values.items() if v is not None}
 
     @property
@@ -256,6 +262,9 @@ def parse_drill(args: Mapping[str, str]) -> Drill:
         feedback=Feedback(feedback) if feedback in {f.value for f in Feedback} else None,
         open=args.get("open") == "1",
         avoidable=args.get("avoidable") == "1",
+        overridden=args.get("overridden") == "1",
+        agent_id=_int(args.get("agent")),
+        override_reason=(args.get("override_reason") or "")[:40] or None,
     )
 
 
