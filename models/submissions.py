@@ -4,7 +4,7 @@ The agent console puts a one-time token in its contact form. Saving the contact 
 token under a unique key in the same transaction as the case; a second submission of the
 same form (a double click, a resend after a slow answer, the back button) finds the token
 and is shown the first one's case instead of logging the contact again. Tokens older than
-`KEEP` are deleted as new ones arrive: by then nobody resends the form.
+`KEEP` are deleted now and then as new ones arrive: by then nobody resends the form.
 """
 
 from __future__ import annotations

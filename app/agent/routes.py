@@ -120,10 +120,10 @@ def create_contact():
     except RuleViolations as refused:
         db.session.rollback()
         return _render_console(form_values(request.form), _errors_by_field(refused), 422)
-    start_writing()
     token = request.form.get("form_token", "")
     if earlier_submission(db.session, token) is not None:
         return _sent_twice(token)
+    start_writing()
     result = store_contact(db.session, agent, prepared, now=now,
                            reference_prefix=current_app.config["CASE_REFERENCE_PREFIX"])
     article_id = request.form.get("answered_article_id", "")
@@ -133,7 +133,7 @@ def create_contact():
     if token and len(token) <= MAX_TOKEN:
         try:
             remember_submission(db.session, agent, token, result.case.reference, now=now)
-        except IntegrityError:  # the same form, saved meanwhile by a concurrent request
+        except IntegrityError:  # the same form, saved meanwhile by another request
             return _sent_twice(token)
     db.session.commit()
     if result.decision.forwards:
