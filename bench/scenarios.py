@@ -2,7 +2,9 @@
 
 * `ConsoleScenario` -- an agent logged in to the console logs contacts through the HTML form
   (POST /agent/contacts, success = 303 to the new case's page). Each client logs in once and
-  reads the CSRF token once from GET /agent/, then reuses it; the redirect is not followed.
+  reads the CSRF token once from GET /agent/, then reuses it; each contact carries a fresh
+  one-time form token, as each console page does (the server stores it with the case); the
+  redirect is not followed.
 * `ApiScenario` -- an integration logs contacts through POST /api/v1/contacts with a bearer
   token and a JSON body (success = 201).
 * `LookupScenario` -- a logged-in agent looks a case up: GET /agent/cases?q=<reference, phone
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import random
 import re
+import secrets
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -86,7 +89,8 @@ class ConsoleScenario(_WriteScenario):
     def operation(self, client: HttpClient, worker: int, seq: int, rng: random.Random) -> None:
         label_id, words, answer, customer = self._draft(worker, seq, rng)
         fields = {
-            "csrf_token": self._tokens[worker], "channel": "phone", "label_id": str(label_id),
+            "csrf_token": self._tokens[worker], "form_token": secrets.token_urlsafe(24),
+            "channel": "phone", "label_id": str(label_id),
             "citizen_words": words, "answer_given": answer, "requested": "",
             "customer-kind": customer["kind"], "customer-name": customer["name"],
             "customer-phone": customer["phone"], "customer-email": customer["email"],

@@ -73,6 +73,13 @@ class SearchIndex(Generic[K]):
     document that matches all query words beats one matching a few (0 = plain BM25,
     1 = score scaled by the share of words matched). `boost_weight` scales per-document
     boosts: a document's score is multiplied by exp(boost_weight * boost).
+
+    `alternative_share` is for short documents such as labels, where plain BM25 rewards a
+    document for saying one generic word many ways. A typed word reaches documents by two
+    routes: as typed (its stem, compound parts, typo corrections and prefixes) and through
+    the thesaurus ("sopor" → avfall, hushållsavfall). `alternative_share` is how much the
+    further terms of one route add beyond its best-matching term: 1 adds them all (plain
+    BM25), 0.75 counts the best fully and the others three quarters.
     """
 
     def __init__(
@@ -86,6 +93,7 @@ class SearchIndex(Generic[K]):
         coverage_weight: float = 0.5,
         boost_weight: float = 0.1,
         typo_tolerance: bool = True,
+        alternative_share: float = 1.0,
     ) -> None:
         if not fields or any(weight <= 0 for weight in fields.values()):
             raise ValueError("fields need positive weights")
@@ -95,6 +103,7 @@ class SearchIndex(Generic[K]):
         self.k1, self.b = k1, b
         self.coverage_weight, self.boost_weight = coverage_weight, boost_weight
         self.typo_tolerance = typo_tolerance
+        self.alternative_share = alternative_share
         self._docs: dict[K, dict[str, str]] = {}
         self._boosts: dict[K, float] = {}
         self._built: _Built[K] | None = None
@@ -179,22 +188,44 @@ class SearchIndex(Generic[K]):
         ]
 
     def _score(self, terms: list[QueryTerm], built: _Built[K]) -> tuple[list[float], list[int]]:
-        """BM25 per slot, and a bit mask of the query words each slot matched."""
+        """BM25 per slot, and a bit mask of the query words each slot matched.
+
+        The terms of one route for the same query words form a group; beyond its
+        best-matching term, a group adds `alternative_share` of the others' contributions.
+        Question words stand for no query word and always add theirs.
+        """
         total = len(built.ids)
         scores = [0.0] * total
         masks = [0] * total
         norms = built.norms
+        groups: dict[tuple[tuple[int, ...], bool], dict[int, list[float]]] = {}
         for term in terms:
             postings = built.postings.get(term.text)
             if not postings:
                 continue
             slots, frequencies = postings
-            idf = math.log(1 + (total - len(slots) + 0.5) / (len(slots) + 0.5))
-            factor = term.weight * idf * (self.k1 + 1)
+            factor = term.weight * _idf(total, len(slots)) * (self.k1 + 1)
             mask = sum(1 << position for position in term.positions)
+            if self.alternative_share == 1.0 or not term.positions:  # adds all it matches
+                for slot, tf in zip(slots, frequencies, strict=True):
+                    scores[slot] += factor * tf / (tf + norms[slot])
+                    masks[slot] |= mask
+                continue
+            group = groups.setdefault((term.positions, term.kind is Kind.SYNONYM), {})
             for slot, tf in zip(slots, frequencies, strict=True):
-                scores[slot] += factor * tf / (tf + norms[slot])
+                contribution = factor * tf / (tf + norms[slot])
+                best = group.get(slot)
+                if best is None:
+                    group[slot] = [contribution, 0.0]
+                elif contribution > best[0]:
+                    best[0], best[1] = contribution, best[1] + best[0]
+                else:
+                    best[1] += contribution
                 masks[slot] |= mask
+        share = self.alternative_share
+        for group in groups.values():
+            for slot, (best, others) in group.items():
+                scores[slot] += best + share * others
         return scores, masks
 
     def build(self) -> None:
@@ -244,6 +275,10 @@ class SearchIndex(Generic[K]):
 
     def _multiplier(self, boost: float) -> float:
         return math.exp(self.boost_weight * boost)
+
+
+def _idf(total: int, containing: int) -> float:
+    return math.log(1 + (total - containing + 0.5) / (containing + 0.5))
 
 
 def _matched(slot: int, terms: list[QueryTerm], built: _Built[K]) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from models.notifications import Notification, OutgoingMail
 from models.organisation import Department, Group, group_members
 from models.portal import AnswerHelpedCount, Feedback, FeedbackKind
 from models.statistics import DailyStat, MonthlyStat, StatsState
+from models.submissions import FormSubmission
 from models.taxonomy import CaseType, Function, Label
 from models.users import ApiToken, User
 
@@ -38,6 +39,7 @@ __all__ = [
     "bulletin_labels",
     "ApiToken",
     "AuditEntry",
+    "FormSubmission",
     "Base",
     "CalendarSettings",
     "Case",

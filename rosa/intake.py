@@ -2,7 +2,9 @@
 
 `check_contact` collects every problem and raises once, so an agent sees all missing fields at
 the same time; it returns the routing decision when the contact is acceptable. The label's
-guide (rosa.guides) is checked here too: a forwarded case must carry every required answer.
+guide (rosa.guides) is checked here too: a forwarded case must carry every required answer,
+and a contact forwarded although the centre could answer it carries the reason why
+(rosa.routing.check_override) — whichever channel it came through.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from rosa.guides import FieldSpec, collect_guide
 from rosa.i18n import N_
 from rosa.identity import normalize_email, normalize_orgnr, normalize_personnummer, normalize_phone
 from rosa.levels import RosaLevel
-from rosa.routing import Decision, Outcome, decide
+from rosa.routing import Decision, Outcome, Override, check_override, decide
 from rosa.vocabulary import Channel, CustomerKind
 
 MAX_WORDS = 5000
@@ -51,6 +53,8 @@ class ContactDraft:
     citizen_words: str
     answer_given: str = ""
     requested: str = ""  # "", "first_contact" or "forward"
+    override_reason: str = ""  # an OverrideReason value, when forwarding against the policy
+    override_note: str = ""  # free text: the reason in the agent's words
     customer: CustomerDraft = field(default_factory=CustomerDraft)
     guide: dict[str, object] = field(default_factory=dict)  # answers by field key
 
@@ -86,6 +90,7 @@ class CleanContact:
     customer: CleanCustomer
     decision: Decision
     guide_values: dict[str, object] = field(default_factory=dict)
+    override: Override | None = None  # why it was forwarded anyway (decision.overridden)
 
 
 def check_contact(draft: ContactDraft, label: LabelFacts | None) -> CleanContact:
@@ -101,6 +106,10 @@ def check_contact(draft: ContactDraft, label: LabelFacts | None) -> CleanContact
         )
     customer = _check_customer(draft.customer, problems)
     decision = _decide(draft, label, problems)
+    override = None
+    if decision is not None and decision.overridden:
+        override, refused = check_override(draft.override_reason, draft.override_note)
+        problems.extend(refused)
     guide_values = _check_guide(draft, label, decision, problems)
     answer = draft.answer_given.strip()
     if decision is not None and not decision.forwards and not answer:
@@ -114,7 +123,7 @@ def check_contact(draft: ContactDraft, label: LabelFacts | None) -> CleanContact
     if problems:
         raise RuleViolations(problems)
     assert channel is not None and customer is not None and decision is not None
-    return CleanContact(channel, words, answer, customer, decision, guide_values)
+    return CleanContact(channel, words, answer, customer, decision, guide_values, override)
 
 
 def _check_reachable(customer: CleanCustomer, decision: Decision,

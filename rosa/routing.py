@@ -8,6 +8,9 @@ owning department. An agent may still choose to forward a contact the centre cou
 An *action label* (docs/routing.md) is one the centre answers whose matter also needs the
 department to do something — empty the bin that was missed, replace the broken one. The
 contact is answered at first contact *and* the case goes to the label's group as an order.
+Forwarding against the policy ("forward anyway") must say why (`check_override`): a common
+reason, or free text, or both. Managers count these overrides per label and per agent: a
+label forwarded this way again and again is one the centre's answers do not cover.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rosa.errors import RuleViolations, violation
+from rosa.errors import RuleViolation, RuleViolations, violation
 from rosa.i18n import N_
 from rosa.levels import RosaLevel
 
@@ -122,3 +125,58 @@ def redecide(level: RosaLevel, mandate: bool, action: bool, *, answered_here: bo
         return Redecision(decision, Move.FOLLOW,
                           becomes_forwarded=answered_here and decision.forwards)
     return Redecision(decision, Move.STAY)
+class OverrideReason(StrEnum):
+    """Why a contact the centre could answer is forwarded anyway."""
+
+    CITIZEN_ASKS = "citizen_asks"
+    NEEDS_ASSESSMENT = "needs_assessment"
+    ANSWER_INSUFFICIENT = "answer_insufficient"
+    OTHER = "other"  # the note says what
+    # A self-service channel (the web form): nobody has answered the citizen yet. Not an
+    # agent's choice, so the console does not offer it and the override figures leave it out.
+    SELF_SERVICE = "self_service"
+
+
+OVERRIDE_REASON_TITLES: dict[OverrideReason, str] = {
+    OverrideReason.CITIZEN_ASKS: N_("The citizen asks to deal with the department"),
+    OverrideReason.NEEDS_ASSESSMENT: N_("The matter needs the department's assessment"),
+    OverrideReason.ANSWER_INSUFFICIENT: N_("The knowledge base's answer does not cover it"),
+    OverrideReason.OTHER: N_("Other reason"),
+    OverrideReason.SELF_SERVICE: N_("Sent through self-service: nobody has answered it yet"),
+}
+AGENT_OVERRIDE_REASONS = tuple(r for r in OverrideReason if r is not OverrideReason.SELF_SERVICE)
+MAX_OVERRIDE_NOTE = 500
+
+
+@dataclass(frozen=True)
+class Override:
+    """The reason given for forwarding a contact the centre could answer."""
+
+    reason: OverrideReason
+    note: str = ""
+
+
+def check_override(reason: str, note: str) -> tuple[Override | None, list[RuleViolation]]:
+    """The override's reason, or the problems with it (collected, not raised).
+
+    Free text alone is enough (its reason is "other"); a listed reason needs no text,
+    except "other", which is nothing without it.
+    """
+    problems: list[RuleViolation] = []
+    note = " ".join((note or "").split())
+    if len(note) > MAX_OVERRIDE_NOTE:
+        problems.append(violation("override_note", N_("At most %(max)s characters"),
+                                  max=MAX_OVERRIDE_NOTE))
+    if not (reason or "").strip():
+        if not note:
+            problems.append(violation("override_reason", N_(
+                "Say why the contact is forwarded although the contact centre could answer it")))
+        return (None if problems else Override(OverrideReason.OTHER, note)), problems
+    try:
+        chosen = OverrideReason(reason.strip())
+    except ValueError:
+        problems.append(violation("override_reason", N_("Choose one of the listed reasons")))
+        return None, problems
+    if chosen is OverrideReason.OTHER and not note:
+        problems.append(violation("override_note", N_("Write the reason for forwarding")))
+    return (None if problems else Override(chosen, note)), problems

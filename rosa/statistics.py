@@ -213,6 +213,10 @@ class Drill:
     avoidable: bool = False
     ordered: bool = False  # answered at first contact and sent for an action (action labels)
     reclassified: bool = False  # moved to another label at least once
+    # Forwarded although the contact centre could answer (by one agent, for one reason).
+    overridden: bool = False
+    agent_id: int | None = None
+    override_reason: str | None = None
     # In links only, overriding the filters (the drill-down page reads them back as its
     # filters): a narrower period (a point of a time series, a month), a department, a
     # channel or a function.
@@ -233,7 +237,9 @@ class Drill:
                   "open": "1" if self.open else None,
                   "avoidable": "1" if self.avoidable else None,
                   "ordered": "1" if self.ordered else None,
-                  "reclassified": "1" if self.reclassified else None}
+                  "reclassified": "1" if self.reclassified else None,
+                  "overridden": "1" if self.overridden else None, "agent": self.agent_id,
+                  "override_reason": self.override_reason}
         return {k: str(v) for k, v in values.items() if v is not None}
 
     @property
@@ -262,6 +268,9 @@ def parse_drill(args: Mapping[str, str]) -> Drill:
         avoidable=args.get("avoidable") == "1",
         ordered=args.get("ordered") == "1",
         reclassified=args.get("reclassified") == "1",
+        overridden=args.get("overridden") == "1",
+        agent_id=_int(args.get("agent")),
+        override_reason=(args.get("override_reason") or "")[:40] or None,
     )
 
 

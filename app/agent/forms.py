@@ -39,6 +39,8 @@ def contact_draft(form: MultiDict, guide_keys: Iterable[str] = ()
         citizen_words=_get(form, "citizen_words"),
         answer_given=_get(form, "answer_given"),
         requested="forward" if form.get("forward") else "",
+        override_reason=_get(form, "override_reason") if form.get("forward") else "",
+        override_note=_get(form, "override_note") if form.get("forward") else "",
         customer=customer,
         guide={key: _get(form, f"{GUIDE_PREFIX}{key}") for key in guide_keys},
     )

@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,7 +17,7 @@ from app.agent import bp
 from app.agent.forms import contact_draft, empty_values, field_name, form_values, label_id_of
 from app.casework.page import created_recently, load_case, render_case
 from app.extensions import db
-from app.services.bulletins import active_bulletins
+from app.services.bulletins import active_bulletins, concerning_bulletins
 from app.services.classification import reclassify_case
 from app.services.guides import case_answers, label_guide
 from app.services.intake import load_label, prepare_contact, store_contact
@@ -24,12 +25,19 @@ from app.services.kb_search import search_articles
 from app.services.kb_usage import label_articles, record_article_use
 from app.services.lookup import find_cases
 from app.services.mail import send_after_commit
+from app.services.submissions import (
+    MAX_TOKEN,
+    earlier_submission,
+    new_form_token,
+    remember_submission,
+)
 from app.services.taxonomy import grouped_choices, label_catalogue, suggested_labels
 from app.transactions import read_then_write, start_writing
 from models import Article, Case, Contact
 from rosa.errors import RuleViolations
 from rosa.guides import looks_like_personnummer
 from rosa.identity import format_orgnr, mask_personnummer
+from rosa.routing import AGENT_OVERRIDE_REASONS, OVERRIDE_REASON_TITLES, OverrideReason
 from rosa.vocabulary import CaseStatus, Channel, CustomerKind
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -53,8 +61,9 @@ def _render_console(values: dict, errors: dict | None = None, status: int = 200)
     label = views.get(label_id_of(values))  # type: ignore[arg-type]
     return render_template(
         "agent/console.html", values=values, errors=errors or {}, label=label,
-        label_groups=grouped_choices(views), channels=list(Channel),
-        customer_kinds=list(CustomerKind), contacts_today=_my_contacts_today(),
+        label_groups=grouped_choices(views), label_views=views, channels=list(Channel),
+        customer_kinds=list(CustomerKind), override_reasons=AGENT_OVERRIDE_REASONS,
+        contacts_today=_my_contacts_today(), form_token=new_form_token(),
         returned=_returned_for_completion(), **_knowledge_context(values, label),
     ), status
 
@@ -77,10 +86,12 @@ def _knowledge_context(values: dict, label) -> dict:
 
 
 def label_panel(label, now: datetime) -> dict:
-    """What the console shows for a chosen label: its answers and the bulletins for it."""
+    """What the console shows for a chosen label: its answers, and which bulletins on the
+    board concern it (tied to the label or its function; notices for everyone are not
+    singled out)."""
     return {"label": label,
             "articles": label_articles(db.session, label.id, now=now, limit=5),
-            "bulletins": active_bulletins(db.session, now=now, label_id=label.id)}
+            "bulletins": concerning_bulletins(db.session, now=now, label_id=label.id)}
 
 
 def _returned_for_completion():
@@ -111,6 +122,9 @@ def create_contact():
     except RuleViolations as refused:
         db.session.rollback()
         return _render_console(form_values(request.form), _errors_by_field(refused), 422)
+    token = request.form.get("form_token", "")
+    if earlier_submission(db.session, token) is not None:
+        return _sent_twice(token)
     start_writing()
     result = store_contact(db.session, agent, prepared, now=now,
                            reference_prefix=current_app.config["CASE_REFERENCE_PREFIX"])
@@ -118,6 +132,11 @@ def create_contact():
     if article_id.isdigit():  # "Answered with article": counted in the same transaction
         record_article_use(db.session, article_id=int(article_id), contact=result.contact,
                            case=result.case, user=agent, now=now)
+    if token and len(token) <= MAX_TOKEN:
+        try:
+            remember_submission(db.session, agent, token, result.case.reference, now=now)
+        except IntegrityError:  # the same form, saved meanwhile by another request
+            return _sent_twice(token)
     db.session.commit()
     if result.decision.forwards:
         flash(_("Case %(ref)s forwarded to %(group)s.", ref=result.case.reference,
@@ -129,6 +148,19 @@ def create_contact():
         flash(_("Contact %(ref)s saved as resolved at first contact.",
                 ref=result.case.reference), "success")
     return redirect(url_for("agent.case_detail", reference=result.case.reference,
+                            created=1), code=303)
+
+
+def _sent_twice(token: str):
+    """The form was saved before: show that contact's case instead of logging it again."""
+    db.session.rollback()
+    earlier = earlier_submission(db.session, token)
+    if earlier is None or earlier.user_id != current_user.id:
+        flash(_("This form was already sent. Start a new contact."), "error")
+        return redirect(url_for("agent.console"), code=303)
+    flash(_("This contact was already saved as %(ref)s; it was not logged again.",
+            ref=earlier.case_reference), "info")
+    return redirect(url_for("agent.case_detail", reference=earlier.case_reference,
                             created=1), code=303)
 
 
@@ -187,6 +219,13 @@ def label_outcome(view) -> str:
         return _("Answer now and send to %(group)s (%(department)s) for action",
                  group=view.group, department=view.department)
     return _("Answer now")
+@bp.app_template_filter("override_reason_title")
+def override_reason_title(value: str) -> str:
+    """The translated title of an override reason (a stored value or the enum)."""
+    try:
+        return _(OVERRIDE_REASON_TITLES[OverrideReason(value)])
+    except ValueError:
+        return str(value)
 
 
 def _label_json(view) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from rosa.guides import FieldKind
-from rosa.routing import Outcome
+from rosa.routing import MAX_OVERRIDE_NOTE, Outcome, OverrideReason
 from rosa.vocabulary import CaseStatus, Channel, CustomerKind, EventKind, Resolution
 
 OUTCOMES = [outcome.value for outcome in Outcome]
@@ -149,6 +149,16 @@ SCHEMAS = {
             "requested": {"type": ["string", "null"], "enum": ["", *OUTCOMES, None],
                           "description": "Empty: follow the routing rules. `forward` may "
                                          "always be asked; `first_contact` only where allowed."},
+            "override_reason": {
+                "type": ["string", "null"], "enum": ["", *_values(OverrideReason), None],
+                "description": "Why a contact the contact centre could answer is forwarded "
+                               "anyway (`requested: forward` where the rules say "
+                               "`first_contact`): required then, unless `override_note` "
+                               "says it; `other` needs `override_note`; `self_service` is "
+                               "for channels where nobody answers the citizen (e-services). "
+                               "Ignored otherwise."},
+            "override_note": {**NULLABLE_STRING, "maxLength": MAX_OVERRIDE_NOTE,
+                              "description": "The reason for forwarding anyway, in words."},
             "received_at": {"type": ["string", "null"], "format": "date-time",
                             "description": "With a time zone; at most 5 minutes ahead. "
                                            "Default: now."},

@@ -18,7 +18,7 @@ from rosa.intake import ContactDraft, CustomerDraft
 
 CLOCK_SKEW = timedelta(minutes=5)  # how far in the future a client's received_at may lie
 CONTACT_REQUIRED = ("channel", "label_id", "citizen_words")
-CONTACT_OPTIONAL = ("answer_given", "requested")
+CONTACT_OPTIONAL = ("answer_given", "requested", "override_reason", "override_note")
 CUSTOMER_FIELDS = (
     "kind", "name", "email", "phone", "address", "personnummer", "organisationsnummer",
 )

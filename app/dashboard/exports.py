@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from app.services.statistics import Names
 from rosa.i18n import N_
 from rosa.levels import RosaLevel
+from rosa.routing import OVERRIDE_REASON_TITLES, OverrideReason
 from rosa.statistics import Drill, Filters, Kind, Table, export_rows, export_value
 from rosa.vocabulary import Channel, Resolution
 
@@ -147,4 +148,12 @@ def describe(filters: Filters, drill: Drill, names: Names) -> list[tuple[str, st
                     _("Answered at first contact and sent to the department for action")))
     if drill.reclassified:
         out.append((_("Reclassified"), _("Moved to another label at least once")))
+    if drill.overridden:
+        out.append((_("Forwarded anyway"), _("Although the contact centre could answer")))
+    if drill.agent_id:
+        out.append((_("Agent"), names.user(drill.agent_id)))
+    if drill.override_reason:
+        reason = drill.override_reason
+        out.append((_("Reason"), _(OVERRIDE_REASON_TITLES[OverrideReason(reason)])
+                    if reason in set(OverrideReason) else _("No reason recorded")))
     return out

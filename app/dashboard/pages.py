@@ -13,9 +13,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.services import statistics as stats
+from app.services import statistics_overrides as overrides_stats
 from app.services.statistics import FC, FWD, Fact, Names
 from models.statistics import NO_GROUP
 from rosa.i18n import N_
+from rosa.routing import OVERRIDE_REASON_TITLES, OverrideReason
 from rosa.statistics import (
     Column,
     Drill,
@@ -412,5 +414,79 @@ SUPPORT_NOTE = N_("Answered at first contact: contacts the contact centre resolv
                   "groups (where they are now). The basis for invoicing.")
 
 
+# --- Forwarded although the contact centre could answer ("vidareskickat trots mandat") ------
+
+AGENT = Column(N_("Agent"))
+OVERRIDES = Column(N_("Forwarded anyway"), Kind.COUNT)
+MAIN_REASON = Column(N_("Most given reason"), Kind.TITLE)
+
+
+def overrides(session: Session, filters: Filters, *, now: datetime, settings: Settings) -> Page:
+    """Overrides per label and per agent, with the reasons: a label forwarded this way again
+    and again lacks an answer or a mandate; an agent doing it often may need support."""
+    names = stats.load_names(session)
+    page = Page("overrides", N_("Forwarded anyway"), filters)
+    found = overrides_stats.override_facts(session, stats.case_conditions(filters, names))
+    total = sum(f.cases for f in stats.facts(session, filters, names))
+    page.figures = [
+        KeyFigure(N_("Forwarded anyway"), len(found), Kind.COUNT, Drill(overridden=True)),
+        KeyFigure(N_("Share of all contacts"), rate(len(found), total), Kind.PERCENT),
+    ]
+    agents = names.users
+    by_label = _grouped(found, lambda f: f.label_id)
+    page.add(Table("override_labels", N_("Forwarded anyway, per label"),
+                   (LABEL, DEPARTMENT, OVERRIDES, MAIN_REASON), tuple(
+                       Row((names.label(k), names.department(names.labels[k].department_id)
+                            if k in names.labels else "–", len(fs), _main_reason(fs)),
+                           {2: Drill(overridden=True, label_id=k)}, key=k)
+                       for k, fs in _by_size(by_label, names.label))))
+    by_agent = _grouped(found, lambda f: f.agent_id)
+    page.add(Table("override_agents", N_("Forwarded anyway, per agent"),
+                   (AGENT, OVERRIDES, MAIN_REASON), tuple(
+                       Row((agents.get(k, "–"), len(fs), _main_reason(fs)),
+                           {1: Drill(overridden=True, agent_id=k)}, key=k)
+                       for k, fs in _by_size(by_agent, lambda k: agents.get(k, "")))))
+    by_reason = _grouped(found, lambda f: f.reason)
+    page.add(Table("override_reasons", N_("Reasons given"),
+                   (Column(N_("Reason"), Kind.TITLE), OVERRIDES), tuple(
+                       Row((_reason_title(k), len(fs)),
+                           {1: Drill(overridden=True, override_reason=k)}, key=k)
+                       for k, fs in _by_size(by_reason, _reason_title))))
+    page.add(Table("override_words", N_("In the agents' own words, latest first"),
+                   (Column(N_("Date"), Kind.DATE), LABEL, AGENT,
+                    Column(N_("Reason"), Kind.TITLE), Column(N_("Words"))), tuple(
+                       Row((local_day(f.at), names.label(f.label_id), agents.get(f.agent_id, "–"),
+                            _reason_title(f.reason), f.note), key=f.case_id)
+                       for f in found if f.note)[:settings.top * 2],
+                   empty=N_("No agent wrote a reason in their own words.")))
+    return page
+
+
+def _grouped(found, key) -> dict:
+    out: dict = {}
+    for fact in found:
+        out.setdefault(key(fact), []).append(fact)
+    return out
+
+
+def _by_size(groups: dict, name) -> list:
+    return sorted(groups.items(), key=lambda item: (-len(item[1]), name(item[0])))
+
+
+def _main_reason(found) -> str:
+    counts: dict[str, int] = {}
+    for fact in found:
+        counts[fact.reason] = counts.get(fact.reason, 0) + 1
+    return _reason_title(max(sorted(counts), key=counts.__getitem__))
+
+
+def _reason_title(reason: str) -> str:
+    try:
+        return OVERRIDE_REASON_TITLES[OverrideReason(reason)]
+    except ValueError:
+        return N_("No reason recorded")
+
+
 PAGES: dict[str, Callable[..., Page]] = {
-    "overview": overview, "avoidable": avoidable, "services": services, "support": support}
+    "overview": overview, "avoidable": avoidable, "services": services, "support": support,
+    "overrides": overrides}

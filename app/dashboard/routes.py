@@ -39,7 +39,8 @@ from rosa.vocabulary import Channel
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # the drill-down counts up to here ("more than 10 000 cases")
 TABS = (("overview", "dashboard.overview"), ("avoidable", "dashboard.avoidable"),
-        ("services", "dashboard.services"), ("support", "dashboard.support"))
+        ("services", "dashboard.services"), ("support", "dashboard.support"),
+        ("overrides", "dashboard.overrides"))
 WEEK_FORMAT = N_("w. %(week)s %(year)s")
 
 
@@ -158,6 +159,11 @@ def services():
 @bp.get("/support")
 def support():
     return _render("support")
+
+
+@bp.get("/overrides")
+def overrides():
+    return _render("overrides")
 
 
 @bp.get("/cases")

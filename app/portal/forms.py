@@ -29,6 +29,7 @@ from app.services.portal import MAX_NAME, MAX_TEXT, CitizenField, PortalTopic
 from rosa.errors import RuleViolation, RuleViolations
 from rosa.guides import FIELD_PREFIX
 from rosa.intake import ContactDraft, CustomerDraft
+from rosa.routing import OverrideReason
 from rosa.vocabulary import Channel, CustomerKind
 
 MAX_FIELD = MAX_TEXT + 2000  # anything longer is cut before validation reports it
@@ -99,7 +100,8 @@ def contact_draft(values: Mapping[str, str], topic: PortalTopic, locale: str) ->
         name=values.get("name", ""), email=values.get("email", ""),
         phone=values.get("phone", ""))
     return ContactDraft(channel=Channel.WEB.value, citizen_words=values.get("words", ""),
-                        requested="forward", customer=customer,
+                        requested="forward", override_reason=OverrideReason.SELF_SERVICE.value,
+                        customer=customer,
                         guide={key: values.get(GUIDE_PREFIX + key, "") for key in keys})
 
 

@@ -207,6 +207,15 @@ def active_bulletins(session: Session, *, now: datetime, label_id: int | None = 
     return list(session.scalars(query.order_by(Bulletin.starts_at.desc(), Bulletin.id.desc())))
 
 
+def concerning_bulletins(session: Session, *, now: datetime, label_id: int) -> list[Bulletin]:
+    """The notices in force tied to the label or to its function: the ones the console
+    singles out on its board when the label is chosen (notices for everyone are already
+    read as such)."""
+    found = active_bulletins(session, now=now, label_id=label_id)
+    tied = labels_by_bulletin(session, [b.id for b in found if b.function_id is None])
+    return [b for b in found if b.function_id is not None or tied.get(b.id)]
+
+
 @dataclass
 class Board:
     active: list[Bulletin]

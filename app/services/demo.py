@@ -49,6 +49,7 @@ from rosa.guides import FieldKind, FieldSpec
 from rosa.i18n import N_
 from rosa.intake import ContactDraft, CustomerDraft
 from rosa.levels import RosaLevel
+from rosa.routing import OverrideReason
 from rosa.vocabulary import CaseStatus, Channel, EventKind, Role
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -71,6 +72,12 @@ WEEKDAY_WEIGHTS = (1.25, 1.1, 1.0, 1.0, 0.85, 0.25, 0.2)  # Monday first; weeken
 OFFICE_CHANNELS = {Channel.PHONE, Channel.VISIT, Channel.CHAT, Channel.LETTER}
 SEASONS = {"winter": {11, 12, 1, 2, 3}, "summer": {5, 6, 7, 8}}
 OVERRIDE_SHARE = 0.02  # agents forward a few contacts they could have answered
+DEMO_OVERRIDES = (  # (reason, the agent's words) for those
+    (OverrideReason.CITIZEN_ASKS.value, "Vill prata med handläggaren själv"),
+    (OverrideReason.NEEDS_ASSESSMENT.value, ""),
+    (OverrideReason.ANSWER_INSUFFICIENT.value, "Svaret i kunskapsbanken täcker inte fallet"),
+    (OverrideReason.OTHER.value, "Medborgaren var missnöjd med tidigare svar"),
+)
 ANONYMOUS_SHARE = 0.55  # answered questions often need no name at all
 
 
@@ -260,6 +267,7 @@ class _ContactGenerator:
         # Guide answers draw from their own generator, so adding a guide field to the demo
         # taxonomy does not change which contacts are drawn.
         self.answers = _GuideAnswers(random.Random(seed_of(rng)), now.date())
+        self.override_reasons = random.Random(seed_of(rng) + 1)  # likewise
         self._by_month: dict[int, tuple[list[_Topic], list[float]]] = {}
         today = now.astimezone(STOCKHOLM).date()
         days = [today - timedelta(days=n) for n in range(1, HISTORY_DAYS + 1)]
@@ -327,10 +335,13 @@ class _ContactGenerator:
         else:
             answer = topic.answer
         guide = self.answers.draw(label_guide(self.session, topic.label)) if sends else {}
+        overridden = forwards and topic.answerable
+        reason, note = (self.override_reasons.choice(DEMO_OVERRIDES) if overridden
+                        else ("", ""))
         return ContactDraft(channel=channel.value, citizen_words=rng.choice(topic.words),
                             answer_given=answer, customer=customer,
-                            requested="forward" if forwards and topic.answerable else "",
-                            guide=guide)
+                            requested="forward" if overridden else "",
+                            override_reason=reason, override_note=note, guide=guide)
 
     def _progress(self, case: Case, topic: _Topic) -> None:
         """Move a forwarded case on as a department would have: claimed within hours (urgent)

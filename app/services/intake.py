@@ -165,8 +165,8 @@ def store_contact(
         citizen_words=clean.citizen_words,
         answer_given=clean.answer_given,
     ))
-    record_events(session, case, _intake_events(case, contact, label, decision), actor=actor,
-                  now=now)
+    record_events(session, case, _intake_events(case, contact, label, decision, clean.override),
+                  actor=actor, now=now)
     if to_group and label.urgent:
         alert_urgent_case(session, case, now=now)
     return IntakeResult(case, contact, decision)
@@ -201,7 +201,8 @@ def _store_customer(session: Session, clean: CleanCustomer, now: datetime) -> Cu
     return customer
 
 
-def _intake_events(case, contact, label, decision) -> list[tuple[EventKind, bool, dict]]:
+def _intake_events(case, contact, label, decision, override=None
+                   ) -> list[tuple[EventKind, bool, dict]]:
     """(kind, citizen-visible, data) of the events every new case starts with."""
     events = [
         (EventKind.CREATED, True, {"channel": case.channel.value}),
@@ -211,10 +212,14 @@ def _intake_events(case, contact, label, decision) -> list[tuple[EventKind, bool
          {"label_id": label.id, "path": list(label.path), "rosa_level": label.rosa_level}),
     ]
     if decision.forwards:
-        events.append((EventKind.FORWARDED, True, {
+        forwarded = {
             "group_id": label.group_id, "department_id": label.department_id,
             "department": label.department.name, "group": label.group.name,
-            "reason": decision.reason, "overridden": decision.overridden}))
+            "reason": decision.reason, "overridden": decision.overridden}
+        if override is not None:  # why the agent forwarded what the centre could answer
+            forwarded.update(override_reason=override.reason.value,
+                             override_note=override.note, label_id=label.id)
+        events.append((EventKind.FORWARDED, True, forwarded))
     else:
         events.append((EventKind.RESOLVED_AT_FIRST_CONTACT, True, {"reason": decision.reason}))
     if decision.action:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.services.statistics_overrides import override_exists
 from models import (
     Case,
     CaseType,
@@ -32,6 +33,7 @@ from models import (
     Group,
     Label,
     MonthlyStat,
+    User,
 )
 from models.statistics import COUNTS, KEY, NO_GROUP
 from rosa.statistics import (
@@ -74,6 +76,7 @@ class Names:
     functions: dict[int, str]
     departments: dict[int, str]
     groups: dict[int, tuple[str, int]]  # id -> (name, department id)
+    users: dict[int, str] = field(default_factory=dict)  # id -> full name (agents on pages)
 
     def labels_where(self, **facts: object) -> list[int]:
         return [label.id for label in self.labels.values()
@@ -84,6 +87,9 @@ class Names:
 
     def group(self, group_id: int | None) -> str:
         return self.groups.get(group_id or 0, ("–", 0))[0]
+
+    def user(self, user_id: int | None) -> str:
+        return self.users.get(user_id or 0, "–")
 
     def label(self, label_id: int) -> str:
         info = self.labels.get(label_id)
@@ -104,6 +110,7 @@ def load_names(session: Session) -> Names:
         departments=dict(session.execute(select(Department.id, Department.name)).all()),
         groups={gid: (name, dep) for gid, name, dep in session.execute(
             select(Group.id, Group.name, Group.department_id))},
+        users=dict(session.execute(select(User.id, User.full_name)).all()),
     )
 
 
@@ -382,7 +389,15 @@ def drill_query(query: Select, filters: Filters, drill: Drill, names: Names, *,
         query = query.where(Case.action_ordered.is_(True))
     if drill.reclassified:
         query = query.where(Case.reclassify_count > 0)
+    if drill.overridden:
+        query = query.where(override_exists(agent_id=drill.agent_id,
+                                            reason=drill.override_reason))
     return query
+
+
+def case_conditions(filters: Filters, names: Names) -> list:
+    """The filters as conditions on cases (created in the period), for live counts."""
+    return _case_conditions(filters, names)
 
 
 # --- Sums over facts (pure helpers used by the pages) ----------------------------------------

@@ -3,7 +3,7 @@
 Labels are suggested from the citizen's own words by knowledge_base.LabelSuggester: the
 same Swedish analysis as the article search (stems, compound parts, typo tolerance) over each
 label's path, signal words and description — with the titles and answer scripts of the
-articles filed under it added to the description — and the current thesaurus (shipped
+published articles filed under it as its answers — and the current thesaurus (shipped
 entries plus administrators') so "soptippen" finds the label whose signal word is
 "återvinningscentral". The cache is rebuilt when the fingerprint changes; guide edits and
 department changes that affect guides set the labels' `updated_at`
@@ -14,18 +14,21 @@ the suggester.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from threading import Lock
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.services.guides import guides_by_label
-from app.services.kb_search import index_signature, search_thesaurus
+from app.services.kb_search import index_signature, search_thesaurus, shown_articles
 from knowledge_base import LabelSuggester, LabelText
 from models import Article, CaseType, Function, GuideField, Label, article_labels
 from rosa.guides import FieldSpec
 from rosa.routing import default_outcome
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 _cache_lock = Lock()
 _cache: dict[str, object] = {}
 
@@ -74,7 +77,8 @@ def label_catalogue(session: Session) -> tuple[dict[int, LabelView], LabelSugges
     articles linked to labels or the thesaurus changed (each rebuilds only what it affects)."""
     bind = session.get_bind()
     key = (str(getattr(bind, "url", id(bind))), _fingerprint(session))
-    answers_key = (index_signature(session), _links_fingerprint(session))
+    today = datetime.now(UTC).astimezone(STOCKHOLM).date()
+    answers_key = (index_signature(session), _links_fingerprint(session), today)
     thesaurus = search_thesaurus(session)
     with _cache_lock:
         cached = dict(_cache)
@@ -86,10 +90,10 @@ def label_catalogue(session: Session) -> tuple[dict[int, LabelView], LabelSugges
         views, labels = cached["views"], cached["labels"]
     else:
         views, labels = _labels(session)
-    answers = cached["answers"] if same_answers else _answers_by_label(session)
+    answers = cached["answers"] if same_answers else _answers_by_label(session, today)
     suggester = LabelSuggester([
-        LabelText(label.id, label.path, label.signal_words,
-                  " ".join((label.description, *answers.get(label.id, ()))), label.active)
+        LabelText(label.id, label.path, label.signal_words, label.description, label.active,
+                  answers=answers.get(label.id, ()))
         for label in labels], thesaurus=thesaurus)
     with _cache_lock:
         _cache.update(key=key, views=views, labels=labels, answers_key=answers_key,
@@ -111,18 +115,22 @@ def _labels(session: Session) -> tuple[dict[int, LabelView], list[LabelText]]:
     return views, texts
 
 
-def _answers_by_label(session: Session) -> dict[int, list[str]]:
-    """Titles and answer scripts of the articles filed under each label.
+def _answers_by_label(session: Session, today) -> dict[int, list[str]]:
+    """Titles and answer scripts of the articles agents may use today, per label.
 
     Articles are written in the words callers use about the label's matter ("halt",
     "sanda" under snow clearing, "direkt från banken" under autogiro), so they teach the
     suggester more than a label's short path. On the demo relevance set this lifts label
-    top-3 accuracy from 0.84 to 0.90.
+    top-3 accuracy from 0.84 to 0.90. Drafts and archived or expired articles (last
+    winter's Christmas-tree collection under Hämtningsdagar) say nothing about today's
+    labels. Article bodies are left out: they are long and general, and on the relevance
+    set they push the right label down (top-1 0.76 → 0.73).
     """
     found: dict[int, list[str]] = {}
     for label_id, title, answer in session.execute(
             select(article_labels.c.label_id, Article.title, Article.answer_script)
             .join(Article, Article.id == article_labels.c.article_id)
+            .where(*shown_articles(None, None, today))
             .order_by(article_labels.c.label_id, Article.id)):
         found.setdefault(label_id, []).extend((title, answer))
     return found

@@ -160,3 +160,20 @@ def test_question_words_and_parts_of_known_words_count_little():
     terms = {term.text: term for term in INDEX.expand("när öppnar soptippen")}
     assert terms["när"].positions == () and terms["när"].weight < 0.5
     assert terms["sop"].weight < terms["soptipp"].weight * WEIGHTS[Kind.PART]
+
+
+def test_thesaurus_alternatives_of_one_word_add_only_their_share():
+    """Beyond the best-matching thesaurus word for a typed word, the others add
+    `alternative_share` of their score (1 = plain BM25)."""
+    thesaurus = Thesaurus.parse("dagis => förskola, barnomsorg\n")
+
+    def score(share: float) -> float:
+        index: SearchIndex[str] = SearchIndex(thesaurus=thesaurus, vocabulary=Vocabulary(),
+                                              alternative_share=share)
+        index.add("both", {"body": "förskola och barnomsorg"})
+        index.add("other", {"body": "simhall"})
+        return index.search("dagis")[0].score
+
+    best = score(0.0)
+    assert best < score(0.5) < score(1.0)
+    assert score(0.5) - best == pytest.approx((score(1.0) - best) / 2)

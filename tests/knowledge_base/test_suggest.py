@@ -4,6 +4,7 @@ import pytest
 
 from knowledge_base import LabelSuggester, LabelText
 from tests.knowledge_base import samples
+from tests.knowledge_base.demo import demo_suggester
 from tests.knowledge_base.samples import LABELS
 
 SUGGESTER = LabelSuggester(LABELS)
@@ -71,3 +72,37 @@ def test_path_may_be_given_as_text_or_levels():
 def test_unrelated_text_suggests_nothing():
     """No shared word, no guess: the agent picks the label."""
     assert SUGGESTER.suggest("xyzzy qwerty") == []
+
+
+
+@pytest.mark.parametrize("text", [
+    "Vilken dag töms soporna?",
+    "När hämtas mina sopor?",
+    "vilken veckodag kommer sopbilen",
+    "när töms mina sopor",
+    "när kommer sopbilen",
+])
+def test_the_demo_suggests_collection_days_for_when_the_bins_are_emptied(text):
+    """In the demo, asking on which day the bins are emptied leads to Hämtningsdagar, not
+    to Abonnemang › Information, which shares only the generic "sopor" (in many forms)."""
+    suggester, paths = demo_suggester()
+    assert paths[suggester.suggest(text)[0].label_id] == "Avfall › Sophämtning › Hämtningsdagar"
+
+
+def test_the_demo_still_tells_a_fault_report_by_its_negation():
+    """"inte" is in many labels' texts but decides between a fault and information."""
+    suggester, paths = demo_suggester()
+    first = suggester.suggest("det är inte plogat på vår gata")[0].label_id
+    assert paths[first] == "Gata/Park › Snöröjning › Felanmälan"
+
+
+def test_articles_answering_a_label_count_toward_it():
+    """Words that only the label's articles use still lead to the label."""
+    suggester = LabelSuggester([
+        LabelText(1, "Ekonomi › Autogiro › Anmälan", ("autogiro",),
+                  answers=("Vill du att räkningen dras direkt från banken varje månad?",)),
+        LabelText(2, "Ekonomi › Faktura › Otydlig faktura", ("faktura", "räkning")),
+        LabelText(3, "Gata/Park › Snöröjning › Felanmälan", ("snövall",)),
+    ])
+    assert suggester.suggest("kan räkningen dras från banken")[0].label_id == 1
+    assert "bank" in suggester.suggest("kan räkningen dras från banken")[0].matched_terms

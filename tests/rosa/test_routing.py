@@ -4,7 +4,16 @@ import pytest
 
 from rosa.errors import RuleViolations
 from rosa.levels import RosaLevel
-from rosa.routing import Move, Outcome, decide, redecide
+from rosa.routing import (
+    AGENT_OVERRIDE_REASONS,
+    OVERRIDE_REASON_TITLES,
+    Move,
+    Outcome,
+    OverrideReason,
+    check_override,
+    decide,
+    redecide,
+)
 
 
 @pytest.mark.parametrize("level", [1, 2])
@@ -114,3 +123,34 @@ def test_a_finished_department_case_only_gets_its_label_corrected():
     where = {"answered_here": False, "at_department": True, "is_open": False}
     assert _redecide(5, **where).move is Move.STAY
     assert _redecide(1, action=True, **where).move is Move.STAY
+@pytest.mark.parametrize(("reason", "note", "expected"), [
+    ("citizen_asks", "", ("citizen_asks", "")),
+    ("answer_insufficient", "  Täcker inte  tomträtt ", ("answer_insufficient",
+                                                         "Täcker inte tomträtt")),
+    ("", "Kunden vill ha ett skriftligt beslut", ("other",
+                                                  "Kunden vill ha ett skriftligt beslut")),
+    ("other", "Missnöjd med tidigare svar", ("other", "Missnöjd med tidigare svar")),
+])
+def test_forwarding_anyway_accepts_a_listed_reason_or_free_text(reason, note, expected):
+    """A listed reason, free text, or both make a reason for forwarding anyway."""
+    override, problems = check_override(reason, note)
+    assert problems == [] and (override.reason.value, override.note) == expected
+
+
+@pytest.mark.parametrize(("reason", "note", "field"), [
+    ("", "   ", "override_reason"),
+    ("because", "", "override_reason"),
+    ("other", "", "override_note"),
+    ("citizen_asks", "x" * 501, "override_note"),
+])
+def test_forwarding_anyway_without_a_usable_reason_is_refused(reason, note, field):
+    """No reason, an unknown one, "other" without words or too many words: refused on
+    the field to correct."""
+    override, problems = check_override(reason, note)
+    assert override is None and [p.field for p in problems] == [field]
+
+
+def test_the_console_offers_every_reason_but_self_service():
+    """Self-service (the web form) is a channel's reason, not an agent's choice."""
+    assert OverrideReason.SELF_SERVICE not in AGENT_OVERRIDE_REASONS
+    assert set(OVERRIDE_REASON_TITLES) == set(OverrideReason)

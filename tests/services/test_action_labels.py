@@ -91,6 +91,7 @@ def test_forwarding_an_action_label_on_request_is_a_plain_forward(session, world
     """When the agent forwards anyway, the department answers too: no order is counted."""
     draft = _draft()
     draft.requested = "forward"
+    draft.override_reason = "citizen_asks"
     case = log_contact(session, world.agent, draft, missed.id, now=MONDAY_MORNING).case
     session.commit()
     assert case.resolution is Resolution.FORWARDED and not case.action_ordered

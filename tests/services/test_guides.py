@@ -118,7 +118,9 @@ def test_first_contact_needs_no_answers_but_checks_given_ones(session, guided, n
             "fastighet": "Kvarnen", "barn": "20200101-0000"}), guidance.id, now=now)
     assert set(refused.value.by_field()) == {"guide.fastighet", "guide.barn"}
     with pytest.raises(RuleViolations) as refused:  # forwarded on request: now required
-        log_contact(session, guided.agent, _draft(requested="forward"), guidance.id, now=now)
+        log_contact(session, guided.agent, _draft(requested="forward",
+                                                  override_reason="needs_assessment"),
+                    guidance.id, now=now)
     assert set(refused.value.by_field()) == {"guide.fastighet"}
 
 

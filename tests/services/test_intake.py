@@ -72,11 +72,39 @@ def test_agent_may_not_resolve_what_must_be_forwarded(session, world, now):
 
 
 def test_agent_may_forward_a_resolvable_contact(session, world, now):
-    """An agent can choose to forward a level-2 contact; the decision records the override."""
-    result = log_contact(session, world.agent, _draft(requested="forward"),
-                         world.labels["guidance"].id, now=now)
+    """An agent can choose to forward a level-2 contact, saying why; the FORWARDED event
+    records the override, its reason and the label."""
+    result = log_contact(session, world.agent, _draft(
+        requested="forward", override_reason="citizen_asks", override_note="Vill ha beslut"),
+        world.labels["guidance"].id, now=now)
     assert result.decision.overridden
     assert result.case.group_id == world.waste_group.id
+    forwarded = session.scalar(select(CaseEvent).where(
+        CaseEvent.case_id == result.case.id, CaseEvent.kind == EventKind.FORWARDED))
+    assert forwarded.data["overridden"] is True and forwarded.actor_id == world.agent.id
+    assert (forwarded.data["override_reason"], forwarded.data["override_note"]) == (
+        "citizen_asks", "Vill ha beslut")
+    assert forwarded.data["label_id"] == world.labels["guidance"].id
+
+
+def test_forwarding_anyway_without_a_reason_is_refused(session, world, now):
+    """Every channel (this is the service all of them use) must say why it forwards what
+    the centre could answer; nothing is written."""
+    with pytest.raises(RuleViolations) as refused:
+        log_contact(session, world.agent, _draft(requested="forward"),
+                    world.labels["guidance"].id, now=now)
+    assert list(refused.value.by_field()) == ["override_reason"]
+    assert session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_a_reason_is_not_asked_when_the_rules_forward_anyway(session, world, now):
+    """A level-5 contact forwarded on request is no override: no reason needed or stored."""
+    result = log_contact(session, world.agent, _draft(requested="forward"),
+                         world.labels["investigation"].id, now=now)
+    assert not result.decision.overridden
+    forwarded = session.scalar(select(CaseEvent).where(
+        CaseEvent.case_id == result.case.id, CaseEvent.kind == EventKind.FORWARDED))
+    assert "override_reason" not in forwarded.data
 
 
 def test_every_problem_is_reported_at_once_and_nothing_is_written(session, world, now):

@@ -219,6 +219,7 @@ def test_an_overdue_case_says_we_are_late(session, municipality):
 
     case = log_contact(session, None, ContactDraft(
         channel="web", citizen_words="Gatlampan är trasig", requested="forward",
+        override_reason="self_service",
         customer=CustomerDraft(name="Eva", phone="0701234567")),
         label_id(session, "Gata/Park", "Gatubelysning", "Felanmälan"), now=NOW).case
     session.commit()

@@ -21,9 +21,14 @@ DEPTH = 10  # a question whose answer is not in the first ten counts 0 for MRR
 # Measured 2026-12-02 on SQLite and on PostgreSQL, the same figures on both: 103 questions,
 # MRR 0.803, recall@3 0.883, label top-3 0.896 (96 questions name a label). `pytest -s`
 # prints them and the misses. The thresholds leave a little room for tuning.
+# 2026-12-05, after six demo questions were added (five on collection days, one fault report
+# told by its negation; 109 questions, 102 with a label) and the suggester stopped adding up
+# every thesaurus form of one word: MRR 0.788, recall@3 0.872 (the article search misses
+# three of the new ones), label top-3 0.902, label top-1 0.784 (0.745 before the change).
 MIN_MRR = 0.78
 MIN_RECALL_AT_3 = 0.86
 MIN_LABEL_TOP_3 = 0.87
+MIN_LABEL_TOP_1 = 0.76
 
 
 def load_cases(path: Path = DATA) -> list[dict]:
@@ -39,7 +44,7 @@ def evaluate(session, cases: list[dict], *, now: datetime) -> dict:
     from app.services.kb_search import search_articles
     from app.services.taxonomy import suggested_labels
 
-    reciprocal, within_3, labels_hit, labelled, misses = 0.0, 0, 0, 0, []
+    reciprocal, within_3, labels_hit, labels_first, labelled, misses = 0.0, 0, 0, 0, 0, []
     for case in cases:
         slugs = [hit.article.slug for hit in search_articles(
             session, case["query"], limit=DEPTH, now=now)]
@@ -53,11 +58,13 @@ def evaluate(session, cases: list[dict], *, now: datetime) -> dict:
             paths = [view.path_text for view in suggested_labels(session, case["query"],
                                                                  limit=3)]
             labels_hit += case["label"] in paths
+            labels_first += bool(paths) and paths[0] == case["label"]
             if case["label"] not in paths:
                 misses.append(f"label {case['query']!r}: {paths} (want {case['label']})")
     return {"questions": len(cases), "MRR": reciprocal / len(cases),
             "recall@3": within_3 / len(cases),
             "label top-3": labels_hit / labelled if labelled else 0.0,
+            "label top-1": labels_first / labelled if labelled else 0.0,
             "labelled questions": labelled, "misses": misses}
 
 
@@ -86,8 +93,10 @@ def test_search_and_label_suggestion_find_what_callers_ask_for(session):
     figures = evaluate(session, load_cases(), now=now)
     print(f"\nrelevance ({session.get_bind().dialect.name}): {figures['questions']} questions,"
           f" MRR {figures['MRR']:.3f}, recall@3 {figures['recall@3']:.3f}, label top-3 "
-          f"{figures['label top-3']:.3f} of {figures['labelled questions']}")
+          f"{figures['label top-3']:.3f} (top-1 {figures['label top-1']:.3f}) of "
+          f"{figures['labelled questions']}")
     print("\n".join(figures["misses"]))
     assert figures["MRR"] >= MIN_MRR
     assert figures["recall@3"] >= MIN_RECALL_AT_3
     assert figures["label top-3"] >= MIN_LABEL_TOP_3
+    assert figures["label top-1"] >= MIN_LABEL_TOP_1

@@ -37,7 +37,8 @@ def contact(session, world, key, when, *, channel="phone", requested="", busines
                               organisationsnummer="5560360793") if business
                 else CustomerDraft(name="Eva Ek", phone="0701234567"))
     draft = ContactDraft(channel=channel, citizen_words=words or f"Fråga om {key}",
-                         answer_given="Svar", requested=requested, customer=customer)
+                         answer_given="Svar", requested=requested, customer=customer,
+                         override_note="Vill tala med förvaltningen" if requested else "")
     return log_contact(session, world.agent, draft, world.labels[key].id, now=when,
                        received_at=when).case
 

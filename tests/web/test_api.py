@@ -128,9 +128,27 @@ def test_created_case_answer_has_reference_and_formatted_tracking_code(post_cont
 
 
 def test_client_may_ask_to_forward_a_resolvable_contact(post_contact, world):
-    """requested=forward sends even a level-1 contact to its group, marked as overridden."""
-    body = post_contact(_contact(world.labels["info"].id, requested="forward")).get_json()
+    """requested=forward sends even a level-1 contact to its group, marked as overridden,
+    when it says why."""
+    body = post_contact(_contact(world.labels["info"].id, requested="forward",
+                                 override_reason="self_service")).get_json()
     assert body["status"] == "forwarded" and body["routing"]["overridden"] is True
+
+
+def test_forwarding_anyway_needs_a_reason_in_the_api_too(post_contact, session, world):
+    """Without override_reason or override_note it is a 422 naming the field; an unknown
+    reason too, and "other" needs the note; nothing is saved."""
+    info = world.labels["info"].id
+    for extra, fields in (({}, ["override_reason"]),
+                          ({"override_reason": "because"}, ["override_reason"]),
+                          ({"override_reason": "other"}, ["override_note"])):
+        response = post_contact(_contact(info, requested="forward", **extra))
+        assert response.status_code == 422
+        assert list(response.get_json()["fields"]) == fields
+    assert session.scalar(select(func.count(Case.id))) == 0
+    body = post_contact(_contact(info, requested="forward",
+                                 override_note="Kunden vill ha ett skriftligt beslut"))
+    assert body.status_code == 201
 
 
 def test_asking_to_resolve_a_department_contact_is_refused(post_contact, session, world):

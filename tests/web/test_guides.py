@@ -336,6 +336,7 @@ def test_api_stores_typed_answers_and_reports_them_masked(client, headers, guide
                              "amne": "Bensin", "yta": 12.5}
     response = client.post("/api/v1/contacts", headers=headers, json=_api_contact(
         guided, label_id=guided.labels["guidance"].id, requested="forward",
+        override_reason="needs_assessment",
         guide={"fastighet": "exempelby kvarnen 3:14", "barn": "20200101-0004"}))
     assert response.status_code == 201, response.get_json()
     body = client.get(response.headers["Location"], headers=headers).get_json()

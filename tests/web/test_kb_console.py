@@ -52,12 +52,29 @@ def kb(session, world):
     return {"missed": missed, "parking": parking, "boss": boss, "reviewer": reviewer}
 
 
-def test_active_bulletins_show_at_the_top_of_the_console(world, kb, login_as):
-    """Every notice in force is on the console; ended ones are not."""
+def test_active_bulletins_show_on_the_consoles_board(world, kb, login_as):
+    """Every notice in force is on the console's board, once and folded to its title line;
+    ended ones are not."""
     page = login_as(world.agent).get("/agent/").get_data(as_text=True)
-    board = page[:page.index('id="new-contact-heading"')]
+    start = page.index('id="board-heading-board"')
+    board = page[start:page.index("</section>", start)]
     assert "Vägarbete på Storgatan" in board and "E-tjänsterna ligger nere" in board
+    assert page.count("Vägarbete på Storgatan") == 1
+    assert board.count("<details>") == 2 and "<details open" not in board
     assert "Gammal notis" not in page
+
+
+def test_without_javascript_the_chosen_labels_bulletins_are_marked_not_repeated(
+        world, kb, login_as):
+    """Re-rendered with a label (no JavaScript), the notice for its function is marked on
+    the board and not listed again beside the label's answers."""
+    client = login_as(world.agent)
+    page = client.post("/agent/contacts", data=_contact_form(
+        client, world.labels["admin_mandate"], show_guide="1")).get_data(as_text=True)
+    assert page.count("Vägarbete på Storgatan") == 1
+    storm = page[:page.index("Vägarbete på Storgatan")].rindex("<li ")
+    assert "concerns-label" in page[storm:page.index("Vägarbete på Storgatan")]
+    assert "1 notis på anslagstavlan gäller den här etiketten." in page
 
 
 def test_citizens_words_suggest_labels_and_answers(world, kb, login_as):
@@ -80,15 +97,22 @@ def test_too_short_words_suggest_nothing(world, kb, login_as):
         "labels": [], "articles": []}
 
 
-def test_a_chosen_label_shows_its_answers_and_bulletins(world, kb, login_as):
-    """The label's fragment lists its articles (answer script, checklist) and the bulletins
-    for its function, not those for other labels' articles."""
+def test_a_chosen_label_shows_its_answers_and_names_its_bulletins(world, kb, login_as,
+                                                                   session):
+    """The label's fragment lists its articles (answer script, checklist), not those for
+    other labels, and names the bulletins on the board for its function (not the notice
+    for everyone) without repeating them."""
+    from models import Bulletin
+
     client = login_as(world.agent)
     html = client.get(f"/agent/kb/labels/{world.labels['admin_mandate'].id}").get_data(
         as_text=True)
     assert "Utebliven sophämtning" in html and "Vi skickar en bil inom två arbetsdagar." in html
     assert "Stod kärlet vid tomtgränsen?" in html and "Hämtningsdagar för sopor" in html
-    assert "Vägarbete på Storgatan" in html and "Parkering på gatan" not in html
+    assert "Parkering på gatan" not in html and "Vägarbete på Storgatan" not in html
+    road_works = session.scalar(select(Bulletin.id).where(
+        Bulletin.title == "Vägarbete på Storgatan"))
+    assert f'data-bulletins="{road_works}"' in html
     assert client.get("/agent/kb/labels/99999").status_code == 404
 
 
@@ -276,7 +300,8 @@ def test_the_console_in_a_browser_suggests_and_records_an_article(world, kb, liv
         assert "Utebliven sophämtning" in page.inner_text("#kb-suggest")
         page.click("#kb-suggest .kb-label-choice")
         page.wait_for_selector("#label-knowledge .kb-answer .use-article:not([hidden])")
-        assert "Vägarbete på Storgatan" in page.inner_text("#label-knowledge")
+        assert "concerns-label" in page.get_attribute(
+            "#board-heading-board .bulletin:has-text('Vägarbete på Storgatan')", "class")
         page.click(f'#label-knowledge .use-article[data-article-id="{kb["missed"].id}"]')
         assert page.input_value("#answer_given") == "Vi skickar en bil inom två arbetsdagar."
         page.keyboard.press("Control+Enter")

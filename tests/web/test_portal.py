@@ -76,7 +76,7 @@ def worked_case(session, municipality) -> Case:
     again, a message to the citizen, resolved with an internal comment."""
     handler = municipality["handler"]
     draft = ContactDraft(channel="web", citizen_words="Soptunnan har inte tömts på två veckor",
-                         requested="forward",
+                         requested="forward", override_reason="self_service",
                          customer=CustomerDraft(name="Eva Ek", email="eva@example.se"))
     case = log_contact(session, None, draft,
                        label_id(session, "Avfall", "Sophämtning", "Utebliven"), now=NOW).case

@@ -1,5 +1,6 @@
-/* Agent console: label suggestions as you type (an ARIA combobox), the outcome preview for
-   the chosen label, its guide (case details) fetched in place, and Ctrl+Enter to save.
+/* Agent console: label suggestions as you type (an ARIA combobox; Enter picks the
+   highlighted one, never submits), the outcome preview for the chosen label, its guide
+   (case details) fetched in place, and Ctrl+Enter to save.
    A chosen label is announced with a "label:chosen" event on the select (kb.js shows its
    answers and bulletins); kb.js suggests labels from the citizen's words and chooses them
    through window.enVagIn.chooseLabel. Everything works without this script too. */
@@ -122,6 +123,7 @@
     list.hidden = labels.length === 0;
     search.setAttribute("aria-expanded", labels.length ? "true" : "false");
     active = -1;
+    if (labels.length) { highlight(0); }  /* Enter picks the first, as it shows */
   }
 
   function highlight(index) {
@@ -135,14 +137,34 @@
     active = index;
   }
 
+  var pending = null;  /* the suggestions being fetched, for an Enter typed before they came */
   function suggest(query) {
-    if (query === lastQuery) { return; }
+    if (query === lastQuery) { return pending; }
     lastQuery = query;
-    if (query.trim().length < 2) { render([]); return; }
-    fetch(search.dataset.suggestUrl + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+    if (query.trim().length < 2) { render([]); pending = null; return null; }
+    pending = fetch(search.dataset.suggestUrl + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : []; })
-      .then(function (labels) { if (query === lastQuery) { render(labels); } })
-      .catch(function () { render([]); });
+      .then(function (labels) { if (query === lastQuery) { render(labels); } return labels; })
+      .catch(function () { render([]); return []; });
+    return pending;
+  }
+
+  /* Enter in the search field chooses the highlighted suggestion (the first unless the
+     arrows moved) and never submits the form; typed faster than the suggestions came, it
+     waits for them. */
+  function chooseHighlighted() {
+    clearTimeout(timer);
+    var query = search.value;
+    if (query === lastQuery && items.length && !list.hidden) {
+      choose(items[active >= 0 ? active : 0]);
+      return;
+    }
+    var waiting = suggest(query);
+    if (waiting) {
+      waiting.then(function (labels) {
+        if (search.value === query && labels && labels.length) { choose(labels[0]); }
+      });
+    }
   }
 
   function debounced(query) {
@@ -154,7 +176,7 @@
   search.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown") { e.preventDefault(); if (items.length) { list.hidden = false; highlight(Math.min(active + 1, items.length - 1)); } }
     else if (e.key === "ArrowUp") { e.preventDefault(); highlight(Math.max(active - 1, 0)); }
-    else if (e.key === "Enter") { if (active >= 0 && items[active]) { e.preventDefault(); choose(items[active]); } }
+    else if (e.key === "Enter" && !e.ctrlKey && !e.metaKey) { e.preventDefault(); chooseHighlighted(); }
     else if (e.key === "Escape") { close(); }
   });
   search.addEventListener("blur", function () { setTimeout(close, 150); });
@@ -166,9 +188,19 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(showOutcome);
   });
-  if (forwardBox) { forwardBox.addEventListener("change", loadGuide); }
-  if (form) {
-    form.addEventListener("keydown", function (e) {
+  /* "Why forward anyway?" shows while "forward anyway" is ticked (always without script). */
+  var override = document.getElementById("override");
+  function showOverride() {
+    if (!override || !forwardBox) { return; }
+    override.hidden = !forwardBox.checked;
+  }
+  showOverride();
+  if (forwardBox) {
+    forwardBox.addEventListener("change", loadGuide);
+    forwardBox.addEventListener("change", showOverride);
+  }
+  if (form) {  /* anywhere on the page: the answers beside the form are part of the call */
+    document.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.submit(); }
     });
   }

@@ -1,5 +1,6 @@
 /* Knowledge base, in place: in the console, labels and answers suggested while the agent types
-   the citizen's words, the chosen label's answers and bulletins, and "Use this answer"; on
+   the citizen's words, the chosen label's answers (first lines, the rest on demand), its
+   bulletins marked on the board, and "Use this answer"; on
    the search page, results as you type; on an article page, reporting it without a reload.
    Every page works without this script (server-rendered forms and pages). Translated texts
    come from data attributes; server HTML fragments are inserted as they are, everything
@@ -69,10 +70,43 @@
     root.querySelectorAll(".use-article[hidden]").forEach(function (b) { b.hidden = false; });
   }
 
+  /* Answer cards show an answer's first lines; "Show the whole answer" opens the rest.
+     Only answers that are longer than that get the button. */
+  var moreText = (document.getElementById("kb-suggest") || document.body).dataset;
+  function clampAnswers(root) {
+    root.querySelectorAll(".kb-answer .script:not(.clamped)").forEach(function (script, i) {
+      script.classList.add("clamped");
+      if (script.scrollHeight <= script.clientHeight + 2) { script.classList.remove("clamped"); return; }
+      if (!script.id) { script.id = "kb-script-" + Date.now() + "-" + i; }
+      var button = el("button", "more", moreText.more || "+");
+      button.type = "button";
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-controls", script.id);
+      button.addEventListener("click", function () {
+        var open = script.classList.toggle("clamped") === false;
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        button.textContent = open ? (moreText.less || "-") : (moreText.more || "+");
+      });
+      script.insertAdjacentElement("afterend", button);
+    });
+  }
+
+  /* The bulletins that concern the chosen label are marked on the board, so each bulletin
+     shows once. */
+  function markBulletins(ids) {
+    document.querySelectorAll("#board-heading-board .bulletin").forEach(function (item) {
+      var marked = ids.indexOf(item.dataset.bulletinId) >= 0;
+      var badge = item.querySelector(".concerns-badge");
+      item.classList.toggle("concerns-label", marked);
+      if (badge) { badge.hidden = !marked; }
+    });
+  }
+
   /* --- Suggestions while the citizen speaks ---------------------------------------------- */
   var words = document.getElementById("citizen_words");
   var box = document.getElementById("kb-suggest");
   if (words && box) {
+    clampAnswers(box);  /* answers the server matched to the words typed before a reload */
     var lastQuery = "";
     var ticket = 0;
 
@@ -107,6 +141,7 @@
       li.appendChild(heading);
       if (article.answer_html) {
         var script = el("p", "script");
+        script.id = "kb-suggest-script-" + article.id;
         script.innerHTML = article.answer_html;
         li.appendChild(script);
       }
@@ -152,6 +187,7 @@
       }
       if (data.articles.length) {
         box.appendChild(group("kb-suggest-articles", box.dataset.articlesHeading, data.articles.map(articleCard)));
+        clampAnswers(box);
       }
       if (status) {
         status.textContent = data.labels.length || data.articles.length
@@ -178,16 +214,20 @@
   var knowledge = document.getElementById("label-knowledge");
   if (knowledge) {
     revealButtons(knowledge);
+    clampAnswers(knowledge);
     var panelTicket = 0;
     var loadPanel = function (id) {
       var mine = ++panelTicket;
-      if (!id) { clear(knowledge); return; }
+      if (!id) { clear(knowledge); markBulletins([]); return; }
       fetch(knowledge.dataset.url.replace(/\/0$/, "/" + encodeURIComponent(id)), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (html) {
           if (mine !== panelTicket) { return; }
           knowledge.innerHTML = html;  /* a server-rendered fragment */
           revealButtons(knowledge);
+          clampAnswers(knowledge);
+          var panel = knowledge.querySelector(".kb-panel");
+          markBulletins(panel && panel.dataset.bulletins ? panel.dataset.bulletins.split(" ") : []);
         })
         .catch(function () { /* the label still works; its answers show on the search page */ });
     };
