@@ -221,7 +221,7 @@ def fill(app, chain: Chain) -> dict[str, float]:
 
 def measure(app, texts: list[str], tops: list[list[str]]) -> dict[str, float]:
     from app.extensions import db
-    from app.services import kb_search
+    from app.services.knowledge import search as kb_search
     from app.services.taxonomy import label_catalogue
 
     figures: dict[str, float] = {}
@@ -266,7 +266,7 @@ def quiet(limit: float = 1.0) -> None:
 def _one_pass(session, texts: list[str], tops: list[list[str]]):
     """Each text searched (as agents search, top 10) and label-suggested (as the console
     does: catalogue check plus suggester, top 8); each in its own transaction."""
-    from app.services import kb_search
+    from app.services.knowledge import search as kb_search
     from app.services.taxonomy import label_catalogue
 
     search, labels, hits = [], [], []

@@ -176,7 +176,7 @@ def article(session, world: World, *, slug="avfall-oppettider",
             **fields):
     """A knowledge-base article owned by the technical department, saved through the
     article service (so it has version 1, rendered HTML and search terms)."""
-    from app.services.articles import ArticleInput, save_article
+    from app.services.knowledge.articles import ArticleInput, save_article
 
     values = dict(answer_script="Återvinningscentralen har öppet vardagar 7–19.",
                   body_md="## Öppettider\n\nVardagar 7–19, lördagar 9–15.",

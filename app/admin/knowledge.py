@@ -36,7 +36,7 @@ from wtforms.validators import Length, Optional
 
 from app.admin import bp
 from app.extensions import db
-from app.services.articles import (
+from app.services.knowledge.articles import (
     FIELD_TITLES,
     ArticleFilter,
     ArticleInput,
@@ -49,7 +49,7 @@ from app.services.articles import (
     render_markdown,
     save_article,
 )
-from app.services.bulletins import (
+from app.services.knowledge.bulletins import (
     KIND_TITLES,
     KINDS,
     BulletinInput,
@@ -58,7 +58,7 @@ from app.services.bulletins import (
     labels_by_bulletin,
     save_bulletin,
 )
-from app.services.thesaurus import add_entry, delete_entry, list_entries
+from app.services.knowledge.thesaurus import add_entry, delete_entry, list_entries
 from knowledge_base import Thesaurus
 from knowledge_base.articles import (
     AUDIENCE_TITLES,

@@ -1,7 +1,7 @@
 """The knowledge base in the agent console: search, article pages, suggestions while the
 citizen speaks, the chosen label's answers and bulletins, and flagging an article.
 
-Short adapters to app.services.kb_search / kb_usage / bulletins / taxonomy. Every page works
+Short adapters to app.services.knowledge (search, usage, bulletins) / taxonomy. Every page works
 without JavaScript; app/static/js/kb.js fetches the same views (or their JSON and fragment
 forms) to update the console in place.
 """
@@ -23,10 +23,15 @@ from sqlalchemy.orm import joinedload
 from app.agent import bp
 from app.agent.routes import _errors_by_field, _label_json, label_panel
 from app.extensions import db
-from app.services.articles import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, labels_by_article
-from app.services.bulletins import KIND_TITLES, active_bulletins
-from app.services.kb_search import search_articles
-from app.services.kb_usage import flag_article, label_articles, open_flags
+from app.services.knowledge.articles import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    URL_SCHEMES,
+    labels_by_article,
+)
+from app.services.knowledge.bulletins import KIND_TITLES, active_bulletins
+from app.services.knowledge.search import search_articles
+from app.services.knowledge.usage import flag_article, label_articles, open_flags
 from app.services.mail import send_after_commit
 from app.services.taxonomy import label_catalogue, suggested_labels
 from knowledge_base import analyse

@@ -17,12 +17,12 @@ from app.agent import bp
 from app.agent.forms import contact_draft, empty_values, field_name, form_values, label_id_of
 from app.casework.page import created_recently, load_case, render_case
 from app.extensions import db
-from app.services.bulletins import active_bulletins, concerning_bulletins
 from app.services.classification import reclassify_case
 from app.services.guides import case_answers, label_guide
 from app.services.intake import load_label, prepare_contact, store_contact
-from app.services.kb_search import search_articles
-from app.services.kb_usage import label_articles, record_article_use
+from app.services.knowledge.bulletins import active_bulletins, concerning_bulletins
+from app.services.knowledge.search import search_articles
+from app.services.knowledge.usage import label_articles, record_article_use
 from app.services.lookup import find_cases
 from app.services.mail import send_after_commit
 from app.services.submissions import (

@@ -17,12 +17,12 @@ from flask_babel import gettext as _
 from app.commands.importing import import_all_or_nothing
 from app.extensions import db
 from app.i18n import violation_text
-from app.services.kb_io import (
+from app.services.knowledge.exporting import export_knowledge
+from app.services.knowledge.files import (
     ARTICLE_SUFFIX,
     BULLETINS_FILE,
     THESAURUS_FILE,
     ImportSummary,
-    export_knowledge,
     import_knowledge,
 )
 

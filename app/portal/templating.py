@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from app.portal import bp
 from app.portal.format import max_text, portal_time
-from app.services.articles import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
+from app.services.knowledge.articles import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from app.services.portal import MAX_TEXT
 from rosa.errors import Term
 from rosa.timeline import citizen_status as citizen_status_text

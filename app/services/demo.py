@@ -30,7 +30,7 @@ from stdnum import luhn
 from app.services.guides import label_guide
 from app.services.history import record_event
 from app.services.intake import log_contact
-from app.services.kb_io import import_demo_knowledge
+from app.services.knowledge.files import import_demo_knowledge
 from app.services.taxonomy_io import import_taxonomy
 from app.services.users import create_user
 from models import (

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.services.knowledge.search import search_articles as search
 from app.services.references import (
     TRACKING_LENGTH,
     new_tracking_code,
@@ -414,8 +415,7 @@ def suggest_answers(session: Session, query: str, *, label_id: int | None = None
     are ever returned, whatever the search does; the templates show that answer and never
     the agent's script.
     """
-    search = _search_articles()
-    if search is None or not query.strip():
+    if not query.strip():
         return []
     hits = list(search(session, query, audience="public", label_id=label_id, limit=limit))
     if label_id is not None and len(hits) < limit:
@@ -427,17 +427,6 @@ def suggest_answers(session: Session, query: str, *, label_id: int | None = None
 
 def _public(article) -> bool:
     return article.status == "published" and on_portal(article)
-
-
-def _search_articles():
-    """`app.services.kb_search.search_articles`, or None only while that module is missing."""
-    try:
-        from app.services import kb_search
-    except ModuleNotFoundError as missing:
-        if missing.name != "app.services.kb_search":
-            raise
-        return None
-    return kb_search.search_articles
 
 
 def public_article(session: Session, article_id: int):

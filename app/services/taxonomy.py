@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.services.guides import guides_by_label
-from app.services.kb_search import index_signature, search_thesaurus, shown_articles
+from app.services.knowledge.search import index_signature, search_thesaurus, shown_articles
 from knowledge_base import LabelSuggester, LabelText
 from models import Article, CaseType, Function, GuideField, Label, article_labels
 from rosa.guides import FieldSpec

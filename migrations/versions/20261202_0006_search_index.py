@@ -4,7 +4,7 @@ The index reads `articles.search_title`, `search_answer` and `search_body`, whic
 hold the analysed terms of each field (knowledge_base.documents.index_fields: Swedish
 stemming, compound parts, stop words removed). The databases must therefore only split on
 spaces and lower-case, never analyse again, so that SQLite and PostgreSQL see the very terms
-the query side (app.services.kb_search) looks for:
+the query side (app.services.knowledge.search) looks for:
 
 * SQLite: an FTS5 external-content table `articles_fts` over the three columns (no copy of
   the text), tokenizer "unicode61 remove_diacritics 0" so å, ä and ö stay letters of their
@@ -59,8 +59,8 @@ PG_VECTOR = (
     "setweight(to_tsvector('simple'::regconfig, search_body), 'C')"
 )
 # Titles and answers only: a word that is in half the articles' bodies is looked for there
-# (app.services.kb_search, broad queries); the planner uses the index only for this text,
-# which app.services.kb_index.PG_HEAD repeats.
+# (app.services.knowledge.search, broad queries); the planner uses the index only for this text,
+# which app.services.knowledge.index.PG_HEAD repeats.
 PG_HEAD = ("setweight(to_tsvector('simple'::regconfig, search_title), 'A') || "
            "setweight(to_tsvector('simple'::regconfig, search_answer), 'B')")
 COLUMNS = "search_title, search_answer, search_body"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from app.services.articles import (
+from app.services.knowledge.articles import (
     ArticleFilter,
     ArticleInput,
     EditConflict,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.services.bulletins import (
+from app.services.knowledge.bulletins import (
     BulletinInput,
     active_bulletins,
     bulletin_board,

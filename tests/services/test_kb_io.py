@@ -15,11 +15,12 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from app.services.articles import label_ids_of
-from app.services.bulletins import bulletin_board
 from app.services.demo import TAXONOMY_FILE, load_demo
-from app.services.kb_io import export_knowledge, import_knowledge
-from app.services.thesaurus import current_thesaurus
+from app.services.knowledge.articles import label_ids_of
+from app.services.knowledge.bulletins import bulletin_board
+from app.services.knowledge.exporting import export_knowledge
+from app.services.knowledge.files import import_knowledge
+from app.services.knowledge.thesaurus import current_thesaurus
 from knowledge_base import phrase_key
 from knowledge_base.articles import is_stale
 from models import Article, ArticleVersion, Bulletin, ThesaurusEntry
@@ -269,7 +270,7 @@ def test_cli_import_reports_problems_and_commits_only_clean_files(runner, sessio
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "app" / "demo" / "knowledge"
 RELEVANCE = Path(__file__).resolve().parent.parent / "data" / "relevance_sv.yaml"
-WRITTEN_FOR = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # kb_io.DEMO_WRITTEN_FOR, 10:00 local
+WRITTEN_FOR = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # files.DEMO_WRITTEN_FOR, 10:00 local
 
 
 def test_demo_knowledge_base_is_loaded_with_the_demo(session, now):

@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import delete, select, text
 
-from app.services.articles import ArticleInput, save_article
-from app.services.kb_index import IndexStats, index_frequencies
-from app.services.kb_search import _rank, search_articles
-from app.services.thesaurus import add_entry
+from app.services.knowledge.articles import ArticleInput, save_article
+from app.services.knowledge.index import IndexStats, index_frequencies
+from app.services.knowledge.search import _rank, search_articles
+from app.services.knowledge.thesaurus import add_entry
 from models import Article
 from tests import factories
 
@@ -252,7 +252,7 @@ def test_ranking_is_deterministic_for_ties():
 def test_field_masks_say_which_fields_hold_each_term(session, corpus):
     """Both databases report, per article, the fields holding each term (hyphenated terms
     need all their parts in the field), equal to reading the analysed columns."""
-    from app.services.kb_index import ANSWER, BODY, TITLE, field_masks
+    from app.services.knowledge.index import ANSWER, BODY, TITLE, field_masks
 
     runs = [("gat",), ("ansök",), ("e", "tjänst")]
     masks = field_masks(session, runs)
@@ -276,7 +276,7 @@ def test_field_masks_say_which_fields_hold_each_term(session, corpus):
 def test_broad_queries_look_in_titles_and_answers(session, world, corpus, monkeypatch):
     """A word in more articles than BROAD_QUERY is looked for in titles and answers only;
     a search narrowed to a label still looks everywhere."""
-    from app.services import kb_search
+    from app.services.knowledge import search as kb_search
 
     for slug, fields in (("i-titel", {"title": "Kyrkogårdens öppettider"}),
                          ("i-brodtext", {"body_md": "Vägen till kyrkogården är avstängd."})):
@@ -300,7 +300,7 @@ def test_each_back_end_searches_through_its_full_text_index(session, corpus):
         session.rollback()
         assert any("VIRTUAL TABLE" in str(row[-1]) for row in plan)
         return
-    from app.services.kb_index import PG_HEAD
+    from app.services.knowledge.index import PG_HEAD
 
     session.execute(text("SET LOCAL enable_seqscan = off"))
     plan = session.execute(text(

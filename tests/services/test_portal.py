@@ -300,29 +300,3 @@ def test_suggestions_come_from_the_real_search_and_are_public_only(session, muni
     assert [hit.article.id for hit in hits][:2] == [own.id, other.id]
     assert all(hit.article.audience == "public" for hit in hits)
     assert suggest_answers(session, "   ", label_id=label) == []
-
-
-def test_the_search_adapter_gives_no_answers_only_without_the_search_module(monkeypatch):
-    """Only a missing app.services.kb_search means "no answers"; other errors surface."""
-    import builtins
-
-    real_import = builtins.__import__
-
-    def missing(name, *args, **kwargs):
-        if name == "app.services" and args and "kb_search" in (args[2] or ()):
-            raise ModuleNotFoundError("No module named 'app.services.kb_search'",
-                                      name="app.services.kb_search")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", missing)
-    assert portal._search_articles() is None
-
-    def broken(name, *args, **kwargs):
-        if name == "app.services" and args and "kb_search" in (args[2] or ()):
-            raise ModuleNotFoundError("No module named 'snowballstemmer'",
-                                      name="snowballstemmer")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", broken)
-    with pytest.raises(ModuleNotFoundError):
-        portal._search_articles()

@@ -41,7 +41,7 @@ def load_cases(path: Path = DATA) -> list[dict]:
 
 def evaluate(session, cases: list[dict], *, now: datetime) -> dict:
     """MRR and recall@3 of the article search, top-3 accuracy of the label suggestion."""
-    from app.services.kb_search import search_articles
+    from app.services.knowledge.search import search_articles
     from app.services.taxonomy import suggested_labels
 
     reciprocal, within_3, labels_hit, labels_first, labelled, misses = 0.0, 0, 0, 0, 0, []

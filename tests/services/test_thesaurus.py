@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.services.thesaurus import (
+from app.services.knowledge.thesaurus import (
     add_entry,
     current_thesaurus,
     delete_entry,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.services.bulletins import BulletinInput, save_bulletin
+from app.services.knowledge.bulletins import BulletinInput, save_bulletin
 from models import Case, Function, Label
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.services.articles import label_ids_of
+from app.services.knowledge.articles import label_ids_of
 from models import Article, ArticleVersion, AuditEntry, Bulletin, ThesaurusEntry
 from tests import factories
 from tests.conftest import csrf_token

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.services.bulletins import BulletinInput, save_bulletin
+from app.services.knowledge.bulletins import BulletinInput, save_bulletin
 from models import Article, ArticleFlag, ArticleUse, Case, Notification, OutgoingMail
 from rosa.vocabulary import Role
 from tests import factories

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.services import casework
-from app.services.articles import ArticleInput, save_article
 from app.services.intake import log_contact
+from app.services.knowledge.articles import ArticleInput, save_article
 from app.services.portal import answer_counts
 from app.services.taxonomy_io import import_taxonomy
 from app.services.users import create_user

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.services.kb_search import search_articles
+from app.services.knowledge.search import search_articles
 from app.services.portal import answer_counts, suggest_answers
 from models import Article
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS

@@ -20,8 +20,8 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from app.services import casework
-from app.services.bulletins import BulletinInput, save_bulletin
 from app.services.intake import log_contact
+from app.services.knowledge.bulletins import BulletinInput, save_bulletin
 from app.services.statistics_refresh import refresh_statistics
 from rosa.intake import ContactDraft, CustomerDraft
 from rosa.lifecycle import Action

@@ -1,6 +1,6 @@
 """What the knowledge base's full-text index holds, read alike from SQLite and PostgreSQL.
 
-The search (app.services.kb_search) needs, besides the database's matching, what the index
+The search (app.services.knowledge.search) needs, besides the database's matching, what the index
 knows: every term with the number of articles holding it (for IDF, typo correction and the
 compound splitter), the average length of each field, and, for the articles a query
 touches, which of their fields hold which query term. SQLite answers from FTS5's own tables

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from app.services.kb_search import STOCKHOLM, shown_articles
+from app.services.knowledge.search import STOCKHOLM, shown_articles
 from app.services.mail import queue_mail
 from app.services.notifications import department_managers, notify_users
 from models import Article, ArticleFlag, ArticleUse, Case, Contact, User

@@ -28,7 +28,7 @@ with column weights, PostgreSQL `ts_rank` with A/B/C weights) was tried first: `
 has no IDF and `bm25()` no per-term weights, so on 10,000 articles the two back ends picked
 different candidates and agreed on the first hit for only 82 % of the benchmark's queries;
 ranked here, they return the same top ten for 399 of 400 (bench/kb.py). What the index
-holds (statistics, typo index, field masks) is read by app.services.kb_index.
+holds (statistics, typo index, field masks) is read by app.services.knowledge.index.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from app.services.kb_index import (
+from app.services.knowledge.index import (
     ALL,
     ANSWER,
     BODY,
@@ -54,7 +54,7 @@ from app.services.kb_index import (
     index_signature,
     index_stats,
 )
-from app.services.thesaurus import current_thesaurus
+from app.services.knowledge.thesaurus import current_thesaurus
 from knowledge_base import QueryTerm, Thesaurus, usage_boost
 from knowledge_base.search import DEFAULT_FIELDS
 from models import Article, article_labels
