@@ -242,7 +242,8 @@ def _label_json(view) -> dict:
 def lookup():
     query = request.args.get("q", "").strip()[:200]
     kind, cases = find_cases(db.session, current_user, query) if query else (None, [])
-    return render_template("agent/lookup.html", query=query, kind=kind, cases=cases)
+    return render_template("cases/lookup.html", query=query, kind=kind, cases=cases,
+                           case_endpoint="agent.case_detail")
 
 
 @bp.get("/cases/<reference>")

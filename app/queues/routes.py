@@ -153,4 +153,5 @@ def lookup():
     """Find a case by reference, phone, e-mail or name among the cases the user may see."""
     query = request.args.get("q", "").strip()[:200]
     kind, cases = find_cases(db.session, current_user, query) if query else (None, [])
-    return render_template("queues/lookup.html", query=query, kind=kind, cases=cases)
+    return render_template("cases/lookup.html", query=query, kind=kind, cases=cases,
+                           case_endpoint="queues.case_detail")

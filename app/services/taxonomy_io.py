@@ -347,8 +347,8 @@ class _Flow(list):
     """A list written on one line: [soptipp, återvinningscentral]."""
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style with indented lists, one-line signal words and literal multi-line text."""
+class BlockDumper(yaml.SafeDumper):
+    """Block style with indented lists and literal multi-line text (taxonomy and kb files)."""
 
     def increase_indent(self, flow: bool = False, indentless: bool = False):
         return super().increase_indent(flow, False)
@@ -359,9 +359,15 @@ def _represent_str(dumper: yaml.SafeDumper, data: str):
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
+BlockDumper.add_representer(str, _represent_str)
+
+
+class _Dumper(BlockDumper):
+    """BlockDumper that writes signal words on one line."""
+
+
 _Dumper.add_representer(_Flow, lambda d, data: d.represent_sequence(
     "tag:yaml.org,2002:seq", data, flow_style=True))
-_Dumper.add_representer(str, _represent_str)
 
 EXPORT_HEADER = (
     "# Taxonomy for En väg in. Format: docs/taxonomy-format.md.\n"

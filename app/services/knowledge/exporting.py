@@ -16,22 +16,9 @@ from app.services.knowledge.articles import label_ids_of
 from app.services.knowledge.bulletins import STOCKHOLM, labels_by_bulletin
 from app.services.knowledge.files import ARTICLE_SUFFIX, BULLETINS_FILE, THESAURUS_FILE
 from app.services.knowledge.thesaurus import list_entries, thesaurus_text
+from app.services.taxonomy_io import BlockDumper
 from models import Article, Bulletin, CaseType, Function, Label
 
-
-class _Dumper(yaml.SafeDumper):
-    """Block style with indented lists and literal multi-line text."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False):
-        return super().increase_indent(flow, False)
-
-
-def _represent_str(dumper: yaml.SafeDumper, data: str):
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
 THESAURUS_HEADER = (
     "# Thesaurus additions for En väg in (format: docs/knowledge-format.md).\n"
     "# word => official word   one-way: a search for the word also finds the official one\n"
@@ -40,7 +27,7 @@ THESAURUS_HEADER = (
 
 
 def _dump(document: object) -> str:
-    return yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(document, Dumper=BlockDumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 @dataclass
