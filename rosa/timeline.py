@@ -178,13 +178,18 @@ class Promise(StrEnum):
     LATE = "late"
     MET = "met"
     MET_LATE = "met_late"
+    # The department finished the case without a word to the citizen: no promise of feedback
+    # to come (nothing will come), and no claim that it was kept.
+    FINISHED_UNTOLD = "finished_untold"
 
 
 def feedback_promise(due_at: datetime | None, given_at: datetime | None, *,
-                     now: datetime) -> Promise:
+                     now: datetime, finished: bool = False) -> Promise:
     """Whether the feedback deadline is still ahead, missed, or met (in time or late)."""
     if due_at is None:
         return Promise.NONE
     if given_at is not None:
         return Promise.MET if given_at <= due_at else Promise.MET_LATE
+    if finished:
+        return Promise.FINISHED_UNTOLD
     return Promise.PENDING if now <= due_at else Promise.LATE

@@ -286,7 +286,8 @@ def track_case(session: Session, reference: str, code: str, *, now: datetime
         reference=row.reference, status=row.status, forwarded=forwarded, channel=row.channel,
         created_at=row.created_at, department=row.department if forwarded else None,
         due_at=row.feedback_due_at, given_at=row.feedback_given_at,
-        promise=feedback_promise(row.feedback_due_at, row.feedback_given_at, now=now),
+        promise=feedback_promise(row.feedback_due_at, row.feedback_given_at, now=now,
+                                 finished=row.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)),
         timeline=timeline)
 
 

@@ -176,3 +176,9 @@ def test_the_feedback_promise_is_pending_late_or_met(given, now, expected):
 def test_a_case_without_a_deadline_promised_nothing():
     """Answered at first contact: no feedback deadline, nothing to show."""
     assert feedback_promise(None, None, now=T0) is Promise.NONE
+
+
+def test_a_case_finished_without_a_word_promises_nothing_more():
+    """Resolved with no answer: neither "we will get back to you" nor "promise kept"."""
+    assert feedback_promise(T0, None, now=T0, finished=True) is Promise.FINISHED_UNTOLD
+    assert feedback_promise(T0, T0, now=T0, finished=True) is Promise.MET
